@@ -1,0 +1,82 @@
+"""The one module that touches TensorFlow's autodiff and distribution context.
+
+Models write their losses with `keras.ops`; this module turns a loss function
+into gradients (`gradients`), applies them (`apply`), and scales per-replica
+means so that `tf.distribute` strategies compute the same update as one device
+with the same global batch (`replica_mean`).
+"""
+
+import tensorflow as tf
+from keras import ops
+
+
+def num_replicas():
+    """Number of replicas training in sync (1 outside `tf.distribute`)."""
+    context = tf.distribute.get_replica_context()
+    return 1 if context is None else context.num_replicas_in_sync
+
+
+def replica_mean(values):
+    """Mean of per-example `values`, scaled for the global batch.
+
+    Each replica averages its own examples and divides by the number of replicas;
+    the optimizer sums gradients across replicas, so the update equals the one of
+    a single device on the whole global batch (equal per-replica batches).
+
+    Args:
+        values: tensor of any shape, the per-example (or per-element) losses.
+
+    Returns:
+        A float32 scalar to differentiate. Multiply by `num_replicas()` to log it.
+    """
+    values = ops.cast(values, "float32")
+    return ops.mean(values) / num_replicas()
+
+
+def unscaled(loss):
+    """Undo `replica_mean`'s replica scaling, for metric trackers and logs."""
+    return loss * num_replicas()
+
+
+def gradients(loss_fn, variables, optimizer=None):
+    """Run `loss_fn()` under a tape and differentiate its first output.
+
+    Args:
+        loss_fn: callable with no arguments returning a scalar loss, or a tuple
+            whose first item is the scalar loss (the rest is passed back).
+        variables: list of variables to differentiate with respect to.
+        optimizer: optional optimizer; its `scale_loss` (loss scaling for mixed
+            precision) is applied before differentiation.
+
+    Returns:
+        `(outputs, grads)`: what `loss_fn` returned and one gradient per
+        variable (`None` where a variable does not affect the loss).
+    """
+    with tf.GradientTape() as tape:
+        outputs = loss_fn()
+        loss = outputs[0] if isinstance(outputs, (tuple, list)) else outputs
+        if optimizer is not None:
+            loss = optimizer.scale_loss(loss)
+    grads = tape.gradient(loss, variables)
+    return outputs, grads
+
+
+def apply(optimizer, grads, variables):
+    """Apply `grads` to `variables`, skipping variables that got no gradient.
+
+    Blocks unused at the current stage (progressive growing) get `None`
+    gradients; the optimizer must not see them.
+    """
+    pairs = [(g, v) for g, v in zip(grads, variables) if g is not None]
+    if pairs:
+        optimizer.apply([g for g, _ in pairs], [v for _, v in pairs])
+
+
+def minimize(optimizer, loss_fn, variables):
+    """`gradients` followed by `apply`: one optimizer step on `variables`.
+
+    Returns whatever `loss_fn` returned.
+    """
+    outputs, grads = gradients(loss_fn, variables, optimizer)
+    apply(optimizer, grads, variables)
+    return outputs

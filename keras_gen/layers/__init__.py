@@ -1,0 +1,1 @@
+"""keras_gen.layers: see the family issues; filled in as families land."""

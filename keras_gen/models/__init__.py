@@ -1,0 +1,9 @@
+"""Model families. Importing this package registers every family's presets.
+
+Each family lives in its own folder (model, networks, presets, search space)
+and exports its public classes here.
+"""
+
+from keras_gen.models.base import GenerativeModel, ReconstructionModel
+
+__all__ = ["GenerativeModel", "ReconstructionModel"]

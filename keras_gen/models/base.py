@@ -1,0 +1,215 @@
+"""Plumbing shared by every keras_gen model: seeds, loss trackers, data checks.
+
+`GenerativeModel` is the root of all families. `ReconstructionModel` adds the
+encoder/decoder contract and a `train_step` that minimises per-example losses
+returned by `compute_losses`; the autoencoders and the VAE only override that.
+"""
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_gen import autodiff, losses, validation
+
+
+class GenerativeModel(keras.Model):
+    """Base of all keras_gen models.
+
+    Owns one `keras.random.SeedGenerator` (every random draw in a train step
+    comes from it, so a seed reproduces training), a dict of `keras.metrics.Mean`
+    loss trackers exposed through `metrics` (so Keras resets them each epoch),
+    and input checks that run before `fit`, `evaluate` and `predict` start.
+
+    Args:
+        seed: int or None. Seed of the model's random draws.
+    """
+
+    def __init__(self, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if seed is not None and (not isinstance(seed, (int, np.integer)) or seed < 0):
+            raise ValueError(f"seed must be a non-negative int or None, got {seed!r}.")
+        self.seed = None if seed is None else int(seed)
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
+        self._trackers = {}
+
+    # -- trackers -----------------------------------------------------------
+    def track(self, *names):
+        """Create a `Mean` tracker per name (call once, in `__init__`)."""
+        for name in names:
+            self._trackers[name] = keras.metrics.Mean(name=name)
+
+    @property
+    def metrics(self):
+        return list(self._trackers.values())
+
+    def update_trackers(self, values):
+        """Update trackers from `{name: scalar}` and return all current results."""
+        for name, value in values.items():
+            self._trackers[name].update_state(value)
+        return {name: tracker.result() for name, tracker in self._trackers.items()}
+
+    @staticmethod
+    def unpack_x(data):
+        """The inputs of a batch: `x`, `(x,)`, `(x, y)` or `(x, y, w)` -> `x`."""
+        x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+        return x
+
+    # -- input checks -------------------------------------------------------
+    def expected_input_shape(self):
+        """Shape of one example (without batch) that `fit` takes, or None."""
+        return None
+
+    def example_data(self, n=8, seed=0):
+        """Random training data `(n, *expected_input_shape())` in [0, 1] (for tests)."""
+        shape = self.expected_input_shape()
+        return np.random.default_rng(seed).uniform(size=(n, *shape)).astype("float32")
+
+    def example_call_inputs(self, n=4, seed=0):
+        """Random inputs for `call` (for tests); the training data by default."""
+        return self.example_data(n, seed)
+
+    def _check(self, x, what):
+        shape = self.expected_input_shape()
+        if shape is not None and x is not None:
+            return validation.check_inputs(x, shape, what=f"{type(self).__name__}.{what}")
+        return x
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        x = self._check(x, "fit")
+        if "validation_data" in kwargs and kwargs["validation_data"] is not None:
+            kwargs["validation_data"] = self._check(kwargs["validation_data"], "fit(validation_data)")
+        return super().fit(x, y, *args, **kwargs)
+
+    def evaluate(self, x=None, y=None, *args, **kwargs):
+        return super().evaluate(self._check(x, "evaluate"), y, *args, **kwargs)
+
+    def get_config(self):
+        return {"seed": self.seed, "name": self.name, "trainable": self.trainable}
+
+
+class ReconstructionModel(GenerativeModel):
+    """An encoder/decoder pair trained to reconstruct its input.
+
+    Subclasses build `self.encoder` and `self.decoder` (functional
+    `keras.Model`s, so every variable exists after `__init__`) and may override
+    `compute_losses` to add terms (sparsity, KL divergence, ...).
+
+    `call(x)` reconstructs, `encode(x)` gives the code, `decode(code)` maps
+    codes back. `compile()` defaults to Adam and the reconstruction loss named
+    by `loss` ("mse", "binary_crossentropy", "mae").
+
+    Args:
+        input_shape: shape of one example without the batch axis, e.g.
+            `(28, 28, 1)` or `(28, 28)`.
+        seed: int or None. Seed of random draws (noise, sampling).
+    """
+
+    default_loss = "mse"
+
+    def __init__(self, input_shape, seed=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        self.sample_shape = validation.check_shape(input_shape, "input_shape")
+        self.reconstruction_loss = self.default_loss
+        self.track("loss", "reconstruction_loss")
+        self._reconstruction_fn = losses.get(self.default_loss, losses.RECONSTRUCTION_LOSSES)
+
+    def expected_input_shape(self):
+        return self.sample_shape
+
+    # -- the three verbs ----------------------------------------------------
+    def encode(self, x, training=False):
+        """Codes of inputs `x` of shape `(batch, *input_shape)`."""
+        return self.encoder(x, training=training)
+
+    def decode(self, code, training=False):
+        """Reconstructions `(batch, *input_shape)` of codes `(batch, code_dim)`."""
+        return self.decoder(code, training=training)
+
+    def call(self, x, training=False):
+        return self.decode(self.encode(x, training=training), training=training)
+
+    def reconstruct(self, x, batch_size=256):
+        """Reconstructions of a numpy array, batch by batch, as numpy."""
+        x = validation.check_inputs(x, self.sample_shape, what=f"{type(self).__name__}.reconstruct")
+        out = [ops.convert_to_numpy(self(x[i:i + batch_size])) for i in range(0, len(x), batch_size)]
+        return np.concatenate(out)
+
+    # -- training -----------------------------------------------------------
+    def compile(self, optimizer="adam", loss=None, **kwargs):
+        """Configure training. Keras' own arguments pass through.
+
+        Args:
+            optimizer: name, config or `keras.optimizers.Optimizer`.
+                Defaults to Adam (learning rate 1e-3).
+            loss: reconstruction loss name ("mse", "binary_crossentropy",
+                "mae"); defaults to the model's `default_loss`.
+            **kwargs: `jit_compile`, `steps_per_execution`, `run_eagerly`, ...
+        """
+        loss = loss or self.default_loss
+        self._reconstruction_fn = losses.get(loss, losses.RECONSTRUCTION_LOSSES)
+        self.reconstruction_loss = loss
+        super().compile(optimizer=optimizer, **kwargs)
+
+    def get_compile_config(self):
+        config = super().get_compile_config() or {}
+        config["loss"] = self.reconstruction_loss
+        return config
+
+    def compile_from_config(self, config):
+        config = dict(config)
+        optimizer = config.pop("optimizer", "adam")
+        if isinstance(optimizer, dict):
+            optimizer = keras.optimizers.deserialize(optimizer)
+        config.pop("metrics", None)
+        config.pop("weighted_metrics", None)
+        config.pop("loss_weights", None)
+        self.compile(optimizer=optimizer, **config)
+        if self.built:
+            self.optimizer.build(self.trainable_variables)
+
+    def reconstruction_error(self, x, reconstruction):
+        """Per-example reconstruction loss, `(batch,)`."""
+        return self._reconstruction_fn(x, reconstruction)
+
+    def compute_losses(self, x, training):
+        """Per-example loss terms for a batch `x`; their sum is minimised.
+
+        Every key needs a tracker: call `self.track(name)` in `__init__`.
+
+        Returns:
+            Dict name -> `(batch,)` tensor. The base gives the reconstruction
+            error of `call(x)`.
+        """
+        reconstruction = self(x, training=training)
+        return {"reconstruction_loss": self.reconstruction_error(x, reconstruction)}
+
+    def _scaled_losses(self, x, training):
+        terms = self.compute_losses(x, training)
+        scaled = {name: autodiff.replica_mean(value) for name, value in terms.items()}
+        total = sum(scaled.values())
+        if self.losses:  # layer regularisers, already batch means
+            total = total + ops.sum(ops.stack([ops.cast(l, "float32") for l in self.losses])) \
+                / autodiff.num_replicas()
+        return total, scaled
+
+    def _logs(self, total, scaled):
+        logs = {"loss": autodiff.unscaled(total)}
+        logs.update({name: autodiff.unscaled(value) for name, value in scaled.items()})
+        return self.update_trackers(logs)
+
+    def train_step(self, data):
+        x = self.unpack_x(data)
+        total, scaled = autodiff.minimize(
+            self.optimizer, lambda: self._scaled_losses(x, training=True),
+            self.trainable_variables)
+        return self._logs(total, scaled)
+
+    def test_step(self, data):
+        x = self.unpack_x(data)
+        total, scaled = self._scaled_losses(x, training=False)
+        return self._logs(total, scaled)
+
+    def get_config(self):
+        config = super().get_config()
+        config["input_shape"] = list(self.sample_shape)
+        return config

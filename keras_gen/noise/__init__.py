@@ -1,0 +1,1 @@
+"""keras_gen.noise: see the family issues; filled in as families land."""

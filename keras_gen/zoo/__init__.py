@@ -1,0 +1,17 @@
+"""The model zoo: named presets, pretrained weights, loading and saving.
+
+    kg.zoo.list()                      # rows: name, family, data, metrics
+    model = kg.zoo.load("vae")         # pretrained, sha256-checked, compiled
+    fresh = kg.zoo.load("vae", weights=None, latent_dim=8)
+    kg.zoo.save_preset(model, "my_vae", metadata={"data": "mnist"})
+"""
+
+from keras_gen.zoo.loading import PRETRAINED, load, metadata
+from keras_gen.zoo.loading import list_presets as list  # noqa: A001 (the documented name)
+from keras_gen.zoo.registry import PresetSpec, get, names, register_presets, specs
+from keras_gen.zoo.store import HashMismatchError, download, home, save_preset
+
+register = register_presets
+
+__all__ = ["PRETRAINED", "HashMismatchError", "PresetSpec", "download", "get", "home", "list",
+           "load", "metadata", "names", "register", "register_presets", "save_preset", "specs"]

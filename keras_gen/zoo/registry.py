@@ -1,0 +1,121 @@
+"""The preset registry: what each named preset is and how it is trained.
+
+A family declares its presets once, in its own folder, with
+`register_presets(PresetSpec(...), ...)`; nothing central is edited by hand.
+"""
+
+import dataclasses
+import difflib
+import fnmatch
+
+_PRESETS = {}
+_ALIASES = {}
+
+
+@dataclasses.dataclass(frozen=True)
+class PresetSpec:
+    """Everything needed to build, train and test one named preset.
+
+    Args:
+        name: `<arch>_<dataset>_<resolution>`, e.g. "dcgan_mnist_28".
+        family: "autoencoder", "vae", "gan", "classifier", ... (used by tuning
+            and evaluation to pick objectives and metrics).
+        model_class: the registered `keras.Model` subclass.
+        config: constructor arguments of the full preset.
+        tiny_config: overrides giving a tiny, fast version for tests.
+        data: keyword arguments for `kg.data.load_arrays` (must hold "name").
+        compile: keyword arguments for `model.compile` (defaults when empty).
+        fit: training recipe (`epochs`, `batch_size`, ...) used by
+            `tools/train_zoo.py` and `keras-gen train`.
+        aliases: short names, e.g. ("vae",).
+        description: one line for `kg.zoo.list()`.
+        search_space: optional `fn(hp) -> dict` of overrides for tuning; the
+            dict may hold a "compile" dict of compile overrides.
+    """
+
+    name: str
+    family: str
+    model_class: type
+    config: dict
+    tiny_config: dict = dataclasses.field(default_factory=dict)
+    data: dict = dataclasses.field(default_factory=lambda: {"name": "mnist"})
+    compile: dict = dataclasses.field(default_factory=dict)
+    fit: dict = dataclasses.field(default_factory=lambda: {"epochs": 10, "batch_size": 128})
+    aliases: tuple = ()
+    description: str = ""
+    search_space: object = None
+
+    def build(self, tiny=False, **overrides):
+        """A fresh model of this preset (tiny for tests), with overrides applied.
+
+        Overrides equal to `None` are dropped, so a variant lacking an option
+        keeps its default.
+        """
+        config = dict(self.config)
+        if tiny:
+            config.update(self.tiny_config)
+        config.update({k: v for k, v in overrides.items() if v is not None})
+        return self.model_class(**config)
+
+
+def register_presets(*specs):
+    """Add presets to the registry; a name or alias may be registered only once."""
+    for spec in specs:
+        if not isinstance(spec, PresetSpec):
+            raise TypeError(f"expected PresetSpec, got {type(spec).__name__}.")
+        taken = [n for n in (spec.name, *spec.aliases) if n in _PRESETS or n in _ALIASES]
+        existing = _PRESETS.get(spec.name)
+        if taken and existing is not None and existing == spec:
+            continue  # module re-imported (e.g. by a test runner)
+        if taken:
+            raise ValueError(f"preset name(s) {taken} already registered.")
+        _PRESETS[spec.name] = spec
+        for alias in spec.aliases:
+            _ALIASES[alias] = spec.name
+
+
+def unregister(name):
+    """Remove a preset and its aliases (mainly for tests)."""
+    spec = _PRESETS.pop(name)
+    for alias in spec.aliases:
+        _ALIASES.pop(alias, None)
+
+
+def _ensure_families_imported():
+    import keras_gen.models  # noqa: F401  (each family registers its presets)
+
+
+def names(include_aliases=False):
+    """Sorted preset names (and aliases, if asked)."""
+    _ensure_families_imported()
+    found = sorted(_PRESETS)
+    return sorted(found + list(_ALIASES)) if include_aliases else found
+
+
+def get(name):
+    """The `PresetSpec` for a name or alias; unknown names list the closest ones."""
+    _ensure_families_imported()
+    if name in _ALIASES:
+        name = _ALIASES[name]
+    if name in _PRESETS:
+        return _PRESETS[name]
+    candidates = sorted(_PRESETS) + sorted(_ALIASES)
+    close = difflib.get_close_matches(name, candidates, n=5, cutoff=0.5)
+    hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise KeyError(
+        f"unknown preset {name!r}.{hint} `kg.zoo.list()` shows all {len(_PRESETS)} presets."
+    )
+
+
+def specs(pattern=None, family=None):
+    """Registered specs, optionally filtered by a glob `pattern` and `family`."""
+    _ensure_families_imported()
+    chosen = [_PRESETS[n] for n in sorted(_PRESETS)]
+    if pattern:
+        chosen = [
+            s for s in chosen
+            if fnmatch.fnmatch(s.name, pattern) or any(fnmatch.fnmatch(a, pattern) for a in s.aliases)
+        ]
+    if family:
+        chosen = [s for s in chosen if s.family == family]
+    return chosen

@@ -1,0 +1,214 @@
+"""Preset folders on disk and on the web: save, verify, download, cache.
+
+A preset folder holds `config.json` (registered class name + constructor
+arguments), `model.weights.h5` and `metadata.json` (sha256 of the weights, data,
+command, measured metrics). The catalogue of pretrained presets ships inside the
+package (`keras_gen/catalogue/<name>/`). URLs are downloaded, checked against
+their sha256 and cached under `$KERAS_GEN_HOME` (default `~/.keras/keras_gen`).
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import keras
+
+from keras_gen import _io
+
+CONFIG_FILE = "config.json"
+WEIGHTS_FILE = "model.weights.h5"
+METADATA_FILE = "metadata.json"
+CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "catalogue"
+DOWNLOAD_TIMEOUT_S = 30
+
+
+class HashMismatchError(ValueError):
+    """A file's sha256 differs from the one it was published with."""
+
+    def __init__(self, path, expected, actual):
+        self.path, self.expected, self.actual = str(path), expected, actual
+        super().__init__(
+            f"sha256 mismatch for {self.path}: expected {expected}, got {actual}. "
+            "The file is corrupted or was replaced; it was not loaded."
+        )
+
+
+def home():
+    """The cache folder: `$KERAS_GEN_HOME`, default `~/.keras/keras_gen`."""
+    return Path(os.environ.get("KERAS_GEN_HOME", Path.home() / ".keras" / "keras_gen"))
+
+
+def catalogue_path(name):
+    """Folder of the shipped pretrained preset `name` (may not exist)."""
+    return CATALOGUE_DIR / name
+
+
+def is_url(text):
+    return isinstance(text, str) and urllib.parse.urlparse(text).scheme in ("http", "https")
+
+
+def verify(path, expected_sha256):
+    """Raise `HashMismatchError` unless the file at `path` has `expected_sha256`."""
+    actual = _io.sha256_file(path)
+    if actual != expected_sha256:
+        raise HashMismatchError(path, expected_sha256, actual)
+
+
+def read_json(path):
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path} is not valid JSON ({error}).") from None
+
+
+def model_config(model):
+    """`{"class_name", "config"}` for a registered keras_gen model."""
+    return {
+        "class_name": keras.saving.get_registered_name(type(model)),
+        "config": model.get_config(),
+    }
+
+
+def build_from_config(config_json, **overrides):
+    """Instantiate the model described by a preset's `config.json` content."""
+    class_name = config_json["class_name"]
+    cls = keras.saving.get_registered_object(class_name)
+    if cls is None:
+        raise ValueError(
+            f"preset class {class_name!r} is not registered; import the module that defines it."
+        )
+    config = dict(config_json["config"])
+    config.update({k: v for k, v in overrides.items() if v is not None})
+    return cls.from_config(config)
+
+
+def save_preset(model, path, metadata=None):
+    """Write `model` as a preset folder at `path`, atomically.
+
+    `metadata.json` gets the weights' sha256 added to the given metadata.
+
+    Returns:
+        The metadata written (a dict).
+    """
+    metadata = dict(metadata or {})
+    with _io.atomic_directory(path) as tmp:
+        _io.write_text_atomic(tmp / CONFIG_FILE, json.dumps(model_config(model), indent=2))
+        model.save_weights(str(tmp / WEIGHTS_FILE))
+        metadata["sha256"] = {WEIGHTS_FILE: _io.sha256_file(tmp / WEIGHTS_FILE)}
+        metadata.setdefault("parameters", int(model.count_params()))
+        _io.write_text_atomic(tmp / METADATA_FILE, json.dumps(metadata, indent=2, sort_keys=True))
+    return metadata
+
+
+def load_weights_checked(model, folder, weights_path=None):
+    """Load `model.weights.h5` from a preset folder after checking its sha256."""
+    folder = Path(folder)
+    weights_path = Path(weights_path or folder / WEIGHTS_FILE)
+    metadata_path = folder / METADATA_FILE
+    if not weights_path.exists():
+        raise FileNotFoundError(f"no weights file at {weights_path}.")
+    if metadata_path.exists():
+        expected = read_json(metadata_path).get("sha256", {}).get(weights_path.name)
+        if expected:
+            verify(weights_path, expected)
+    try:
+        model.load_weights(str(weights_path))
+    except (OSError, ValueError) as error:
+        raise ValueError(
+            f"could not load weights {weights_path} into {type(model).__name__}: {error}. "
+            "If you changed the architecture with overrides, load with weights=None."
+        ) from error
+
+
+def _fetch(url, destination, expected_sha256=None):
+    """Download `url` to `destination` atomically, checking sha256 if given."""
+    from keras.utils import Progbar
+
+    destination = Path(destination)
+    try:
+        with _io.atomic_path(destination) as tmp:
+            with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S) as response, \
+                    open(tmp, "wb") as out:
+                total = int(response.headers.get("Content-Length") or 0) or None
+                bar = Progbar(total, unit_name="B", verbose=1 if (total or 0) > 1 << 20 else 0)
+                digest, done = hashlib.sha256(), 0
+                for block in iter(lambda: response.read(_io.CHUNK), b""):
+                    out.write(block)
+                    digest.update(block)
+                    done += len(block)
+                    bar.update(done)
+            if expected_sha256 and digest.hexdigest() != expected_sha256:
+                raise HashMismatchError(url, expected_sha256, digest.hexdigest())
+    except urllib.error.URLError as error:
+        raise ConnectionError(f"could not download {url}: {error.reason}") from error
+    return destination
+
+
+def download(url, sha256=None, cache_dir=None, filename=None):
+    """Download a file into the cache once; later calls reuse the cached copy.
+
+    Args:
+        url: http(s) address.
+        sha256: expected hex digest; a mismatch raises `HashMismatchError` and
+            leaves nothing in the cache. A cached file is re-checked each time.
+        cache_dir: defaults to `home() / "downloads"`.
+        filename: defaults to the last part of the URL path.
+
+    Returns:
+        The cached file's `Path`.
+    """
+    name = filename or Path(urllib.parse.urlparse(url).path).name or "download"
+    key = hashlib.sha256(url.encode()).hexdigest()[:16]
+    destination = Path(cache_dir or home() / "downloads") / key / name
+    if destination.exists():
+        if sha256 is None:
+            return destination
+        try:
+            verify(destination, sha256)
+            return destination
+        except HashMismatchError:
+            destination.unlink()
+    return _fetch(url, destination, sha256)
+
+
+def download_preset(url, sha256=None):
+    """Fetch a preset folder published at `url` (a folder address) into the cache.
+
+    `config.json` and `metadata.json` come first; the weights are then checked
+    against `sha256` (if given) or the digest in `metadata.json`.
+
+    Returns:
+        The local folder `Path`.
+    """
+    base = url if url.endswith("/") else url + "/"
+    key = hashlib.sha256(base.encode()).hexdigest()[:16]
+    folder = home() / "presets" / key
+    staging = home() / "presets" / f".{key}.partial"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        for name in (CONFIG_FILE, METADATA_FILE):
+            _fetch(urllib.parse.urljoin(base, name), staging / name)
+        expected = sha256 or read_json(staging / METADATA_FILE).get("sha256", {}).get(WEIGHTS_FILE)
+        if not expected:
+            raise ValueError(f"{base}{METADATA_FILE} gives no sha256 for {WEIGHTS_FILE}; "
+                             "pass sha256= to load it.")
+        cached = folder / WEIGHTS_FILE
+        if cached.exists() and _io.sha256_file(cached) == expected:
+            shutil.copy2(cached, staging / WEIGHTS_FILE)
+        else:
+            _fetch(urllib.parse.urljoin(base, WEIGHTS_FILE), staging / WEIGHTS_FILE, expected)
+        if sha256:
+            metadata = read_json(staging / METADATA_FILE)
+            metadata.setdefault("sha256", {})[WEIGHTS_FILE] = sha256
+            _io.write_text_atomic(staging / METADATA_FILE, json.dumps(metadata, indent=2))
+        with _io.atomic_directory(folder) as tmp:
+            for child in staging.iterdir():
+                shutil.move(str(child), tmp / child.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return folder
