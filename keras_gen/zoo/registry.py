@@ -31,6 +31,9 @@ class PresetSpec:
         description: one line for `kg.zoo.list()`.
         search_space: optional `fn(hp) -> dict` of overrides for tuning; the
             dict may hold a "compile" dict of compile overrides.
+        evaluate: optional `fn(model, spec) -> dict` of measured metrics on the
+            preset's test data (used by `tools/train_zoo.py` and the model card).
+        headline_metric: the key of `evaluate`'s dict shown in `kg.zoo.list()`.
     """
 
     name: str
@@ -44,6 +47,8 @@ class PresetSpec:
     aliases: tuple = ()
     description: str = ""
     search_space: object = None
+    evaluate: object = None
+    headline_metric: str = ""
 
     def build(self, tiny=False, **overrides):
         """A fresh model of this preset (tiny for tests), with overrides applied.
