@@ -134,6 +134,12 @@ class ReconstructionModel(GenerativeModel):
         out = [ops.convert_to_numpy(self(x[i:i + batch_size])) for i in range(0, len(x), batch_size)]
         return np.concatenate(out)
 
+    def serving_functions(self, batch_size=1):
+        """`encode(x)`, `decode(code)`, `reconstruct(x)` for `kg.export`."""
+        from keras_gen.export.serving import reconstruction_serving_functions
+
+        return reconstruction_serving_functions(self, batch_size)
+
     # -- training -----------------------------------------------------------
     def compile(self, optimizer="adam", loss=None, **kwargs):
         """Configure training. Keras' own arguments pass through.
