@@ -1,1 +1,3 @@
-"""keras_gen.callbacks: see the family issues; filled in as families land."""
+"""Callbacks: sample grids, metric evaluation, schedules, divergence guard."""
+
+from keras_gen.callbacks.divergence import DivergenceGuard
