@@ -63,3 +63,94 @@ def save_rows(rows, path, scale=2):
     if any(len(r) != length for r in rows):
         raise ValueError(f"all rows need the same length, got {[len(r) for r in rows]}.")
     return save_grid(np.concatenate(rows), path, columns=length, scale=scale)
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save_figure(figure, path):
+    with _io.atomic_path(path) as tmp:
+        figure.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
+    _pyplot().close(figure)
+    return path
+
+
+def latent_scatter(codes, labels, path, title="latent space"):
+    """Scatter of codes coloured by label (PCA to 2-D when codes have more dims).
+
+    Args:
+        codes: `(n, d)` array, d >= 2.
+        labels: `(n,)` integer labels (e.g. the digit).
+    """
+    codes = np.asarray(codes, "float64").reshape(len(codes), -1)
+    if codes.shape[1] < 2:
+        raise ValueError(f"latent_scatter needs codes with >= 2 dims, got {codes.shape}.")
+    axis_names = ("z[0]", "z[1]")
+    if codes.shape[1] > 2:
+        centred = codes - codes.mean(0)
+        _, _, components = np.linalg.svd(centred, full_matrices=False)
+        codes = centred @ components[:2].T
+        axis_names = ("PC 1", "PC 2")
+    plt = _pyplot()
+    figure, axis = plt.subplots(figsize=(6, 5))
+    points = axis.scatter(codes[:, 0], codes[:, 1], c=labels, cmap="tab10", s=6, alpha=0.8)
+    figure.colorbar(points, ax=axis, ticks=sorted(set(np.asarray(labels).tolist())))
+    axis.set_xlabel(axis_names[0])
+    axis.set_ylabel(axis_names[1])
+    axis.set_title(title)
+    return _save_figure(figure, path)
+
+
+def interpolate(start, end, steps=10, spherical=False):
+    """Latents on the line (or great circle, `spherical=True`) from start to end.
+
+    Args:
+        start, end: `(d,)` latents. Returns `(steps, d)`.
+    """
+    start, end = np.asarray(start, "float32"), np.asarray(end, "float32")
+    t = np.linspace(0.0, 1.0, steps, dtype="float32")[:, None]
+    if not spherical:
+        return (1 - t) * start + t * end
+    cos = np.dot(start, end) / (np.linalg.norm(start) * np.linalg.norm(end) + 1e-12)
+    omega = np.arccos(np.clip(cos, -1.0, 1.0))
+    if omega < 1e-6:
+        return (1 - t) * start + t * end
+    return (np.sin((1 - t) * omega) * start + np.sin(t * omega) * end) / np.sin(omega)
+
+
+def interpolation_strip(decode, start, end, path, steps=10, spherical=False, scale=2):
+    """Decode latents between two latents and save them as one row.
+
+    Args:
+        decode: function `(steps, d) latents -> (steps, h, w, c)` images in [0, 1]
+            (e.g. `model.decode` or a GAN's generator wrapper).
+    """
+    latents = interpolate(start, end, steps, spherical)
+    images = np.asarray(decode(latents))
+    return save_grid(images, path, columns=steps, scale=scale)
+
+
+def training_curves(history, path, keys=None):
+    """Plot losses/metrics per epoch from a `keras.callbacks.History` (or its dict)."""
+    logs = getattr(history, "history", history)
+    if not logs:
+        raise ValueError("the history holds no logged values to plot.")
+    keys = keys or [k for k in logs if not k.startswith("val_")]
+    plt = _pyplot()
+    figure, axes = plt.subplots(1, len(keys), figsize=(4 * len(keys), 3), squeeze=False)
+    for axis, key in zip(axes[0], keys):
+        epochs = np.arange(1, len(logs[key]) + 1)
+        axis.plot(epochs, logs[key], label=key)
+        if f"val_{key}" in logs:
+            axis.plot(epochs, logs[f"val_{key}"], label=f"val_{key}")
+        axis.set_xlabel("epoch")
+        axis.set_title(key)
+        axis.legend()
+    figure.tight_layout()
+    return _save_figure(figure, path)
