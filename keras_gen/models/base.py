@@ -5,6 +5,9 @@ encoder/decoder contract and a `train_step` that minimises per-example losses
 returned by `compute_losses`; the autoencoders and the VAE only override that.
 """
 
+import functools
+import inspect
+
 import keras
 import numpy as np
 from keras import ops
@@ -23,6 +26,30 @@ class GenerativeModel(keras.Model):
     Args:
         seed: int or None. Seed of the model's random draws.
     """
+
+    def __init_subclass__(cls, **kwargs):
+        """Mark every model built once its outermost `__init__` has run.
+
+        Families create all variables in `__init__` (functional sub-networks),
+        so a model is complete right after construction. Marking it built there
+        lets `load_weights`, keras-tuner's `get_best_models` and `kg.zoo.load`
+        work on a fresh instance, with no dummy forward pass.
+        """
+        super().__init_subclass__(**kwargs)
+        init = cls.__init__
+
+        @functools.wraps(init)
+        def __init__(self, *args, **init_kwargs):
+            init(self, *args, **init_kwargs)
+            if type(self) is cls and not self.built:
+                self.build()
+
+        __init__.__signature__ = inspect.signature(init)  # Keras reads constructor args
+        cls.__init__ = __init__
+
+    def build(self, input_shape=None):
+        """Nothing to create: every variable exists after `__init__` (see above)."""
+        del input_shape
 
     def __init__(self, seed=None, **kwargs):
         super().__init__(**kwargs)
