@@ -54,3 +54,37 @@ def test_bad_arguments(data):
         kg.zoo.tune("tiny_test_ae", data, max_trials=0)
     with pytest.raises(KeyError, match="unknown preset"):
         kg.zoo.tune("tiny_test_aee", data)
+
+
+def test_distributed_search_chief_and_worker_on_loopback(tmp_path):
+    """keras-tuner's own distributed mode: a chief serving the oracle, one worker."""
+    import json
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = dict(os.environ, KERASTUNER_ORACLE_IP="127.0.0.1", KERASTUNER_ORACLE_PORT=str(port),
+                CUDA_VISIBLE_DEVICES="")
+    command = [sys.executable, "-m", "keras_gen.testing.tuning_job", str(tmp_path / "search"), "3"]
+    chief = subprocess.Popen(command, env=dict(base, KERASTUNER_TUNER_ID="chief"),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    worker = subprocess.Popen(command, env=dict(base, KERASTUNER_TUNER_ID="tuner0"),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        worker_out, worker_err = worker.communicate(timeout=300)
+        chief_out, chief_err = chief.communicate(timeout=120)
+    finally:
+        for process in (chief, worker):
+            if process.poll() is None:
+                process.kill()
+    assert worker.returncode == 0, worker_err[-2000:]
+    assert chief.returncode == 0, chief_err[-2000:]
+    result = json.loads(worker_out.strip().splitlines()[-1])
+    assert result["role"] == "tuner0" and result["trials"] == 3
+    trial_dirs = [p for p in (tmp_path / "search" / "tiny_test_ae").iterdir()
+                  if p.name.startswith("trial_")]
+    assert len(trial_dirs) == 3
