@@ -80,3 +80,31 @@ def minimize(optimizer, loss_fn, variables):
     outputs, grads = gradients(loss_fn, variables, optimizer)
     apply(optimizer, grads, variables)
     return outputs
+
+
+def input_gradients(fn, inputs):
+    """Run `fn(inputs)` under a tape and differentiate with respect to `inputs`.
+
+    Used by gradient penalties (WGAN-GP, R1), which penalise the norm of the
+    discriminator's gradient with respect to its input images. Called inside a
+    `gradients` loss function, the result stays differentiable with respect to
+    the network's weights (second-order gradients).
+
+    Args:
+        fn: callable taking a tensor shaped like `inputs` and returning a tensor
+            (e.g. logits `(batch, 1)`), or a tuple whose first item is that tensor.
+        inputs: tensor `(batch, ...)`, e.g. images.
+
+    Returns:
+        `(outputs, grads)`: what `fn` returned and the gradient of the sum of its
+        first output, shaped like `inputs`. With examples processed
+        independently, row `i` is the gradient of output `i` with respect to
+        input `i`.
+    """
+    inputs = tf.convert_to_tensor(inputs)
+    with tf.GradientTape() as tape:
+        tape.watch(inputs)
+        outputs = fn(inputs)
+        target = outputs[0] if isinstance(outputs, (tuple, list)) else outputs
+        total = tf.reduce_sum(tf.cast(target, "float32"))
+    return outputs, tape.gradient(total, inputs)

@@ -7,3 +7,4 @@ and exports its public classes here.
 from keras_gen.models.base import GenerativeModel, ReconstructionModel
 
 __all__ = ["GenerativeModel", "ReconstructionModel"]
+from keras_gen.models.gan import GAN  # noqa: E402,F401

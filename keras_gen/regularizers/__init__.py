@@ -1,1 +1,2 @@
 """keras_gen.regularizers: see the family issues; filled in as families land."""
+from keras_gen.regularizers.gradient_penalty import gradient_penalty, r1_penalty  # noqa: E402,F401
