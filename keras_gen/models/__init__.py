@@ -5,6 +5,8 @@ and exports its public classes here.
 """
 
 from keras_gen.models.base import GenerativeModel, ReconstructionModel
+from keras_gen.models.classifier import DigitClassifier
 
 __all__ = ["GenerativeModel", "ReconstructionModel"]
+__all__ += ["DigitClassifier"]
 from keras_gen.models.gan import GAN  # noqa: E402,F401
