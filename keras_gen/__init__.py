@@ -15,6 +15,7 @@ from keras_gen import (  # noqa: E402
     autodiff,
     callbacks,
     data,
+    distribute,
     export,
     layers,
     losses,
@@ -29,5 +30,5 @@ from keras_gen import (  # noqa: E402
 
 __version__ = "0.1.0"
 
-__all__ = ["autodiff", "callbacks", "data", "export", "layers", "losses", "metrics", "models", "noise",
+__all__ = ["autodiff", "callbacks", "data", "distribute", "export", "layers", "losses", "metrics", "models", "noise",
            "plot", "regularizers", "replay", "zoo", "__version__"]

@@ -38,6 +38,21 @@ def unscaled(loss):
     return loss * num_replicas()
 
 
+def logs_for_keras(values):
+    """Shape a train step's scalar logs so Keras can average them over replicas.
+
+    Keras averages step outputs across replicas itself. Under
+    `MultiWorkerMirroredStrategy` it does so with `strategy.reduce("MEAN",
+    value, axis=0)`, which fails on scalars ("Invalid reduction dimension 0"),
+    so there each log becomes a one-element vector; the mean over it is the
+    same number.
+    """
+    strategy = tf.distribute.get_strategy()
+    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        return {name: tf.reshape(value, (1,)) for name, value in values.items()}
+    return values
+
+
 def gradients(loss_fn, variables, optimizer=None):
     """Run `loss_fn()` under a tape and differentiate its first output.
 

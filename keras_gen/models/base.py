@@ -73,7 +73,8 @@ class GenerativeModel(keras.Model):
         """Update trackers from `{name: scalar}` and return all current results."""
         for name, value in values.items():
             self._trackers[name].update_state(value)
-        return {name: tracker.result() for name, tracker in self._trackers.items()}
+        return autodiff.logs_for_keras(
+            {name: tracker.result() for name, tracker in self._trackers.items()})
 
     @staticmethod
     def unpack_x(data):

@@ -1,0 +1,112 @@
+"""Distributed training checks, run in a fresh process (devices are set at start-up).
+
+    python -m keras_gen.testing.distributed_job equivalence PRESET
+        two logical CPUs: one SGD step under MirroredStrategy vs one device with
+        the same global batch; prints the largest weight difference as JSON.
+    TF_CONFIG=... python -m keras_gen.testing.distributed_job multiworker PRESET
+        a few steps under MultiWorkerMirroredStrategy; prints a weight checksum.
+
+PRESET is a registered preset (its tiny config is used) or "tiny_test_ae".
+"""
+
+import json
+import os
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+GLOBAL_BATCH = 8
+
+
+def _sgd_compile_kwargs(model, learning_rate=0.05):
+    import inspect
+
+    import keras
+
+    params = inspect.signature(model.compile).parameters
+    if "g_optimizer" in params:
+        return {"g_optimizer": keras.optimizers.SGD(learning_rate),
+                "d_optimizer": keras.optimizers.SGD(learning_rate)}
+    return {"optimizer": keras.optimizers.SGD(learning_rate)}
+
+
+def _build(name, seed=3):
+    import keras
+
+    from keras_gen import zoo
+    from keras_gen.testing.models import register_test_preset
+
+    if name == "tiny_test_ae":
+        register_test_preset()
+    spec = zoo.get(name)
+    keras.utils.set_random_seed(seed)
+    model = spec.build(tiny=True, seed=seed, **deterministic_overrides(spec))
+    return spec, model
+
+
+def deterministic_overrides(spec):
+    """Constructor overrides that turn off per-replica randomness for equivalence.
+
+    Models whose train step draws random numbers (sampling, noise, latents)
+    cannot match a single device draw for draw; they accept
+    `deterministic=True`, which replaces those draws by fixed values.
+    """
+    import inspect
+
+    params = inspect.signature(spec.model_class.__init__).parameters
+    return {"deterministic": True} if "deterministic" in params else {}
+
+
+def _data(model, seed=0):
+    return model.example_data(GLOBAL_BATCH * 2, seed=seed)
+
+
+def _one_step(model, x):
+    model.fit(x[:GLOBAL_BATCH], batch_size=GLOBAL_BATCH, epochs=1, steps_per_epoch=1,
+              shuffle=False, verbose=0)
+
+
+def equivalence(name):
+    import numpy as np
+    import tensorflow as tf
+
+    from keras_gen import distribute
+
+    distribute.split_cpu(2)
+    _, single = _build(name)
+    initial = single.get_weights()
+    x = _data(single)
+    single.compile(**_sgd_compile_kwargs(single))
+    _one_step(single, x)
+    strategy = distribute.get_strategy("mirrored")
+    with strategy.scope():
+        _, mirrored = _build(name)
+        mirrored.set_weights(initial)
+        mirrored.compile(**_sgd_compile_kwargs(mirrored))
+    _one_step(mirrored, x)
+    diffs = [float(np.max(np.abs(a - b))) for a, b in zip(single.get_weights(),
+                                                          mirrored.get_weights())]
+    moved = max(float(np.max(np.abs(a - b))) for a, b in zip(initial, single.get_weights()))
+    print(json.dumps({"replicas": strategy.num_replicas_in_sync, "max_weight_diff": max(diffs),
+                      "max_update": moved, "tf": tf.__version__}), flush=True)
+
+
+def multiworker(name, steps=3):
+    import numpy as np
+
+    from keras_gen import distribute
+
+    strategy = distribute.get_strategy("multiworker")
+    with strategy.scope():
+        _, model = _build(name)
+        model.compile(**_sgd_compile_kwargs(model))
+    x = np.concatenate([_data(model, seed=s) for s in range(steps)])
+    model.fit(x, batch_size=GLOBAL_BATCH, epochs=1, shuffle=False, verbose=0)
+    checksum = float(sum(np.sum(np.abs(w)) for w in model.get_weights()))
+    print(json.dumps({"workers": strategy.num_replicas_in_sync, "checksum": checksum}),
+          flush=True)
+
+
+if __name__ == "__main__":
+    mode, preset = sys.argv[1], sys.argv[2]
+    {"equivalence": equivalence, "multiworker": multiworker}[mode](preset)
