@@ -44,3 +44,4 @@ def get(name_or_fn, kind=None):
 __all__ = ["RECONSTRUCTION_LOSSES", "binary_crossentropy", "get", "mean_absolute_error",
            "mean_squared_error", "register"]
 from keras_gen.losses.adversarial import ADVERSARIAL_LOSSES, AdversarialLoss  # noqa: E402,F401
+from keras_gen.losses.kl import gaussian_kl, gaussian_log_density  # noqa: E402,F401

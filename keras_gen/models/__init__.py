@@ -10,3 +10,8 @@ from keras_gen.models.classifier import DigitClassifier
 __all__ = ["GenerativeModel", "ReconstructionModel"]
 __all__ += ["DigitClassifier"]
 from keras_gen.models.gan import GAN  # noqa: E402,F401
+from keras_gen.models.autoencoder import Autoencoder, AutoencoderBase  # noqa: E402,F401
+from keras_gen.models.convolutional import ConvAutoencoder  # noqa: E402,F401
+from keras_gen.models.recurrent import RecurrentAutoencoder  # noqa: E402,F401
+from keras_gen.models.vae import VAE  # noqa: E402,F401
+__all__ += ["Autoencoder", "AutoencoderBase", "ConvAutoencoder", "RecurrentAutoencoder", "VAE"]

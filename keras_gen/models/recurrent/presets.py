@@ -1,0 +1,24 @@
+"""Preset of the recurrent autoencoder (MNIST digits read row by row)."""
+
+from keras_gen.models.autoencoder.presets import adam, evaluate_reconstruction
+from keras_gen.models.recurrent.model import RecurrentAutoencoder
+from keras_gen.zoo.registry import PresetSpec, register_presets
+
+
+def search_space(hp):
+    """Recurrent width, cell type, code size and learning rate."""
+    return {"units": (hp.Choice("units", [64, 128, 256]),),
+            "cell": hp.Choice("cell", ["lstm", "gru"]),
+            "code_dim": hp.Choice("code_dim", [16, 30, 64]), "compile": adam(hp)}
+
+
+register_presets(
+    PresetSpec(
+        name="recurrent_ae_mnist_rows", family="autoencoder", model_class=RecurrentAutoencoder,
+        config={"input_shape": (28, 28), "units": (128,), "code_dim": 30, "cell": "lstm"},
+        tiny_config={"input_shape": (5, 4), "units": (4,), "code_dim": 2},
+        data={"name": "mnist_rows"}, compile={"loss": "binary_crossentropy"},
+        fit={"epochs": 20, "batch_size": 64}, search_space=search_space,
+        evaluate=evaluate_reconstruction, headline_metric="test_mse",
+        description="LSTM autoencoder on MNIST rows (28 steps x 28 pixels) -> 30-unit code."),
+)

@@ -1,0 +1,129 @@
+"""Input corruption for denoising autoencoders, applied in training only.
+
+A noise object is a small serializable callable: `noise(x, seed, training)`
+returns `x` unchanged unless `training` is true, so inference and evaluation
+see clean inputs while the training loss still compares the reconstruction of
+the corrupted input with the clean one.
+"""
+
+import keras
+from keras import ops
+
+from keras_gen import validation
+
+
+@keras.saving.register_keras_serializable(package="keras_gen")
+class Noise:
+    """Base class: corrupts a batch when `training` is true.
+
+    Subclasses implement `corrupt(x, seed)` and `get_config()`.
+    """
+
+    def __call__(self, x, seed=None, training=False):
+        """Corrupt `x` (any shape, batch first) in training; identity otherwise.
+
+        Args:
+            x: float tensor `(batch, ...)`.
+            seed: a `keras.random.SeedGenerator` (a model passes its own, so one
+                seed reproduces training), an int, or None (unseeded).
+            training: Python bool; noise is applied only when true.
+        """
+        if not training:
+            return x
+        return self.corrupt(ops.cast(x, "float32"), seed)
+
+    def corrupt(self, x, seed):
+        raise NotImplementedError(f"{type(self).__name__} must implement corrupt(x, seed).")
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.get_config() == other.get_config()
+
+    def __hash__(self):
+        return hash((type(self).__name__, tuple(sorted(self.get_config().items()))))
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+@keras.saving.register_keras_serializable(package="keras_gen")
+class Gaussian(Noise):
+    """Additive Gaussian noise: `x + stddev * N(0, 1)`, clipped to [0, 1].
+
+    Args:
+        stddev: float > 0. Standard deviation of the noise, in pixel units
+            (pixels are in [0, 1]).
+        clip: bool. Clip the corrupted input to [0, 1], the range every
+            keras_gen model takes. Defaults to `True`.
+
+    Example:
+        >>> ae = kg.models.Autoencoder((28, 28, 1), code_dim=30,
+        ...                            noise=kg.noise.Gaussian(0.3))
+    """
+
+    def __init__(self, stddev=0.3, clip=True):
+        if isinstance(stddev, bool) or not isinstance(stddev, (int, float)) or stddev <= 0:
+            raise ValueError(f"Gaussian: stddev must be a number > 0, got {stddev!r}.")
+        if not isinstance(clip, bool):
+            raise ValueError(f"Gaussian: clip must be True or False, got {clip!r}.")
+        self.stddev = float(stddev)
+        self.clip = clip
+
+    def corrupt(self, x, seed):
+        noisy = x + self.stddev * keras.random.normal(ops.shape(x), seed=seed)
+        return ops.clip(noisy, 0.0, 1.0) if self.clip else noisy
+
+    def get_config(self):
+        return {"stddev": self.stddev, "clip": self.clip}
+
+
+@keras.saving.register_keras_serializable(package="keras_gen")
+class Mask(Noise):
+    """Masking noise: each input value is switched off (set to 0) with probability `rate`.
+
+    Unlike `keras.layers.Dropout`, surviving values are not rescaled: the
+    corrupted input stays an image in [0, 1] with missing pixels, which is
+    what a denoising autoencoder learns to fill in.
+
+    Args:
+        rate: float in [0, 1). Probability of switching a value off.
+
+    Example:
+        >>> ae = kg.models.Autoencoder((28, 28, 1), code_dim=30, noise=kg.noise.Mask(0.5))
+    """
+
+    def __init__(self, rate=0.5):
+        self.rate = validation.check_fraction(rate, "Mask: rate", inclusive_high=False)
+
+    def corrupt(self, x, seed):
+        keep = keras.random.uniform(ops.shape(x), seed=seed) >= self.rate
+        return x * ops.cast(keep, x.dtype)
+
+    def get_config(self):
+        return {"rate": self.rate}
+
+
+def get(identifier):
+    """A noise object from None, a `Noise`, or its serialized dict (from a model config)."""
+    if identifier is None or isinstance(identifier, Noise):
+        return identifier
+    if isinstance(identifier, dict):
+        obj = keras.saving.deserialize_keras_object(identifier)
+        if isinstance(obj, Noise):
+            return obj
+    raise ValueError(
+        "noise must be None or a keras_gen noise object (kg.noise.Gaussian(stddev), "
+        f"kg.noise.Mask(rate)), got {identifier!r}."
+    )
+
+
+def serialize(noise):
+    """The JSON-ready config of a noise object (None stays None)."""
+    return None if noise is None else keras.saving.serialize_keras_object(noise)
