@@ -15,3 +15,4 @@ from keras_gen.models.convolutional import ConvAutoencoder  # noqa: E402,F401
 from keras_gen.models.recurrent import RecurrentAutoencoder  # noqa: E402,F401
 from keras_gen.models.vae import VAE  # noqa: E402,F401
 __all__ += ["Autoencoder", "AutoencoderBase", "ConvAutoencoder", "RecurrentAutoencoder", "VAE"]
+from keras_gen.models.dcgan import DCGAN  # noqa: E402,F401

@@ -12,11 +12,14 @@ import numpy as np
 from keras import ops
 
 from keras_gen import autodiff, losses, validation
+from keras_gen.layers.minibatch import MinibatchDiscrimination, MinibatchStdDev
 from keras_gen.models.base import GenerativeModel
 from keras_gen.regularizers.gradient_penalty import gradient_penalty as wgan_gradient_penalty
 from keras_gen.regularizers.gradient_penalty import r1_penalty
 from keras_gen.replay.buffer import ReplayBuffer
 
+BATCH_DEPENDENT_LAYERS = (keras.layers.BatchNormalization, MinibatchDiscrimination,
+                          MinibatchStdDev)
 DEFAULT_LEARNING_RATE = 2e-4
 DEFAULT_BETA_1 = 0.5
 _REFUSED_COMPILE_ARGS = {
@@ -33,6 +36,14 @@ def _non_negative(value, name):
             or not np.isfinite(value) or value < 0:
         raise ValueError(f"{name} must be a finite number >= 0, got {value!r}.")
     return float(value)
+
+
+def _sublayers(layer):
+    """`layer` and every layer nested in it (through `.layers` of models)."""
+    found = [layer]
+    for child in getattr(layer, "layers", []) or []:
+        found += _sublayers(child)
+    return found
 
 
 def _default_optimizer(name):
@@ -81,7 +92,14 @@ class GAN(GenerativeModel):
        gradient penalty / R1 terms, and update the discriminator's variables
        only (`d_optimizer`);
     2. generate `n` images, label them real, and update the generator's
-       variables only (`g_optimizer`) through the discriminator's judgement;
+       variables only (`g_optimizer`) through the discriminator's judgement.
+       If the discriminator's output for an image depends on the rest of its
+       batch (batch norm, minibatch layers: `batch_dependent_discriminator`),
+       it judges the same kind of batch as in phase 1, the real half followed
+       by the generated half, and only the generated half's loss counts;
+       otherwise it sees the generated images alone. Without this, batch
+       norm normalises a generated-only batch differently from the mixed
+       batch it was trained on, and the generator chases a different function;
     3. update the EMA generator (if `ema`).
 
     Logs `d_loss` (adversarial part), `g_loss`, `d_real_acc` and `d_fake_acc`
@@ -114,7 +132,7 @@ class GAN(GenerativeModel):
     - `infer_image_shape()`: the generator's output shape without batch (used
       for input checks and the replay buffer); override when the networks take
       extra inputs;
-    - `discriminator_step(real)` / `generator_step(batch_size)` / `update_ema()`:
+    - `discriminator_step(real)` / `generator_step(real)` / `update_ema()`:
       the three parts of `train_step`, each returning a dict of logs;
     - `gan_config()`: the config shared by every GAN, for subclasses that build
       their own networks from their own arguments and so override `get_config`.
@@ -163,6 +181,8 @@ class GAN(GenerativeModel):
         self.generator = generator
         self.discriminator = discriminator
         self.image_shape = tuple(self.infer_image_shape())
+        self.batch_dependent_discriminator = any(
+            isinstance(layer, BATCH_DEPENDENT_LAYERS) for layer in _sublayers(discriminator))
         self.ema_generator = self._make_ema_generator() if ema is not None else None
         self.replay = _as_replay(replay)
         if self.replay is not None and not self.replay.built:
@@ -452,17 +472,31 @@ class GAN(GenerativeModel):
         logs.update(self._accuracies(logits[:batch], logits[batch:]))
         return logs
 
-    def generator_loss(self, batch_size, training=True):
-        """Phase-2 loss: generated images labelled real. Returns `(g_loss, logits)`."""
-        fakes = self.generate_images(self.sample_latents(batch_size), training=training)
-        logits = self.discriminate(fakes, training=training)
+    def generator_loss(self, real, training=True):
+        """Phase-2 loss: `n` generated images labelled real.
+
+        Args:
+            real: the batch's `n` real images (generator range). They set the
+                batch size, and a batch-dependent discriminator sees them
+                before the generated half (see the class docstring).
+
+        Returns:
+            `(g_loss, fake_logits)`.
+        """
+        batch = ops.shape(real)[0]
+        fakes = self.generate_images(self.sample_latents(batch), training=training)
+        if self.batch_dependent_discriminator:
+            both = ops.concatenate([ops.stop_gradient(real), fakes], axis=0)
+            logits = self.discriminate(both, training=training)[batch:]
+        else:
+            logits = self.discriminate(fakes, training=training)
         return autodiff.replica_mean(self._adversarial.generator(logits)), logits
 
-    def generator_step(self, batch_size):
-        """Phase 2: one generator update on `batch_size` generated images."""
+    def generator_step(self, real):
+        """Phase 2: one generator update on as many generated images as `real` holds."""
         variables = self.generator_variables
         (g_loss, _), grads = autodiff.gradients(
-            lambda: self.generator_loss(batch_size), variables, self.g_optimizer)
+            lambda: self.generator_loss(real), variables, self.g_optimizer)
         autodiff.apply(self.g_optimizer, grads, variables)
         return {"g_loss": autodiff.unscaled(g_loss)}
 
@@ -489,7 +523,7 @@ class GAN(GenerativeModel):
         logs = {}
         for _ in range(self.d_steps):
             logs.update(self.discriminator_step(real))
-        logs.update(self.generator_step(ops.shape(real)[0]))
+        logs.update(self.generator_step(real))
         logs.update(self.update_ema())
         return self.update_trackers(logs)
 

@@ -52,7 +52,7 @@ def test_each_phase_moves_only_its_network():
     testing.assert_only_changed(before, all_variables(gan), changed=gan.discriminator_variables,
                                 unchanged=gan.generator_variables)
     before = testing.snapshot(all_variables(gan))
-    gan.generator_step(8)
+    gan.generator_step(gan.prepare_real(real_images()))
     testing.assert_only_changed(before, all_variables(gan), changed=gan.generator_variables,
                                 unchanged=gan.discriminator_variables)
 
@@ -106,7 +106,7 @@ def test_ema_generator_is_a_warmed_up_moving_average():
     gan.compile()
     start = [np.array(w.numpy()) for w in gan.ema_generator.weights]
     np.testing.assert_array_equal(start[0], gan.generator.weights[0].numpy())
-    gan.generator_step(8)
+    gan.generator_step(gan.prepare_real(real_images()))
     gan.update_ema()
     decay = min(0.99, (1 + 1) / (10 + 1))  # one generator step done
     for old, average, weight in zip(start, gan.ema_generator.weights, gan.generator.weights):
@@ -225,3 +225,23 @@ def test_bad_arguments_have_clear_errors():
     with pytest.raises(ValueError, match=r"expected data of shape \(batch, 4, 4, 1\)"):
         gan.compile()
         gan.fit(np.zeros((4, 5, 5, 1), "float32"), verbose=0)
+
+
+def test_batch_norm_discriminator_judges_the_generated_half_of_a_mixed_batch():
+    """With batch norm in D, phase 2 must normalise like phase 1 (real half + generated half)."""
+    generator, _ = tiny_networks()
+    images = keras.Input(SHAPE)
+    h = keras.layers.BatchNormalization()(keras.layers.Dense(8)(keras.layers.Flatten()(images)))
+    discriminator = keras.Model(images, keras.layers.Dense(1)(h))
+    gan = kg.models.GAN(generator, discriminator, LATENT, seed=0)
+    assert gan.batch_dependent_discriminator and not tiny_gan().batch_dependent_discriminator
+    z = np.random.default_rng(1).normal(size=(4, LATENT)).astype("float32")
+    gan.sample_latents = lambda batch_size, seed=None: z
+    real = gan.prepare_real(real_images(4))
+    g_loss, fake_logits = gan.generator_loss(real)
+    fakes = gan.generator(z, training=True)
+    mixed = ops.convert_to_numpy(discriminator(ops.concatenate([real, fakes]), training=True))
+    alone = ops.convert_to_numpy(discriminator(fakes, training=True))
+    np.testing.assert_allclose(ops.convert_to_numpy(fake_logits), mixed[4:], rtol=1e-5, atol=1e-6)
+    assert not np.allclose(mixed[4:], alone, atol=1e-3)
+    np.testing.assert_allclose(float(g_loss), np.mean(np.log1p(np.exp(-mixed[4:]))), rtol=1e-5)

@@ -1,0 +1,132 @@
+"""`SampleGrid`: the same latents rendered after every epoch, as PNG and in TensorBoard."""
+
+import inspect
+import os
+
+import keras
+import numpy as np
+
+from keras_gen import plot, validation
+
+MAX_FRAMES_UP = 6
+TENSORBOARD_RUN = "samples"
+
+
+def _running_callbacks():
+    """The callbacks of the `fit` calling us, found on the call stack (or [])."""
+    frame = inspect.currentframe()
+    try:
+        for _ in range(MAX_FRAMES_UP):
+            frame = frame.f_back if frame is not None else None
+            if frame is None:
+                return []
+            owner = frame.f_locals.get("self")
+            if isinstance(owner, keras.callbacks.CallbackList):
+                return list(owner.callbacks)
+        return []
+    finally:
+        del frame
+
+
+@keras.saving.register_keras_serializable(package="keras_gen")
+class SampleGrid(keras.callbacks.Callback):
+    """Save a grid of samples from fixed latents every `every` epochs.
+
+    The model must have `generate(n, seed=...)` returning images in [0, 1]
+    (every keras_gen GAN and VAE); the fixed `seed` means each grid shows the
+    same latents, so the PNGs read as a film of training.
+
+    If a `keras.callbacks.TensorBoard` callback runs in the same `fit` (or one
+    is given as `tensorboard=`), the grid is also written as an image summary
+    to the run `<log_dir>/samples`, step = epoch.
+
+    Args:
+        path: PNG path; may contain `{epoch}` (1-based, e.g.
+            "out/samples_{epoch:03d}.png"); without it the file is overwritten.
+        every: int. Epochs between grids (the last epoch always gets one).
+            Defaults to `1`.
+        n: int. Images in the grid. Defaults to `64`.
+        seed: int. Seed of the latents. Defaults to `0`.
+        scale: int. Pixel upscaling of the PNG. Defaults to `2`.
+        tensorboard: a `TensorBoard` callback or a log folder; None finds
+            a TensorBoard callback in the running `fit`'s list.
+
+    Example:
+        >>> model.fit(x, epochs=20, callbacks=[
+        ...     kg.callbacks.SampleGrid("out/dcgan_{epoch:02d}.png"),
+        ...     keras.callbacks.TensorBoard("logs")])
+    """
+
+    def __init__(self, path, every=1, n=64, seed=0, scale=2, tensorboard=None):
+        super().__init__()
+        if not isinstance(path, (str, os.PathLike)) or not str(path):
+            raise ValueError(f"path must be a file path (str), got {path!r}.")
+        try:
+            str(path).format(epoch=1)
+        except (KeyError, IndexError, ValueError) as error:
+            raise ValueError(f"path may only hold the field {{epoch}}, got {path!r} "
+                             f"({error}).") from None
+        self.path = str(path)
+        self.every = validation.check_positive_int(every, "every")
+        self.n = validation.check_positive_int(n, "n")
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise ValueError(f"seed must be a non-negative int, got {seed!r}.")
+        self.seed = int(seed)
+        self.scale = validation.check_positive_int(scale, "scale")
+        if tensorboard is not None and not isinstance(
+                tensorboard, (keras.callbacks.TensorBoard, str, os.PathLike)):
+            raise ValueError("tensorboard must be a keras.callbacks.TensorBoard, a log folder "
+                             f"or None, got {type(tensorboard).__name__}.")
+        self.tensorboard = tensorboard
+        self.written = []
+        self._writer = None
+
+    def on_train_begin(self, logs=None):
+        if not callable(getattr(self.model, "generate", None)):
+            raise ValueError(f"SampleGrid needs a model with generate(n, seed=...); "
+                             f"{type(self.model).__name__} has none.")
+        self._writer = None
+        log_dir = self.tensorboard
+        if log_dir is None:
+            found = [c for c in _running_callbacks() if isinstance(c, keras.callbacks.TensorBoard)]
+            log_dir = found[0] if found else None
+        if isinstance(log_dir, keras.callbacks.TensorBoard):
+            log_dir = log_dir.log_dir
+        if log_dir is not None:
+            import tensorflow as tf
+
+            self._writer = tf.summary.create_file_writer(
+                os.path.join(str(log_dir), TENSORBOARD_RUN))
+
+    def images(self):
+        """The grid's images `(n, h, w, c)` in [0, 1] from the current model."""
+        return np.asarray(self.model.generate(self.n, seed=self.seed))
+
+    def on_epoch_end(self, epoch, logs=None):
+        last = self.params.get("epochs") if self.params else None
+        if (epoch + 1) % self.every and (last is None or epoch + 1 != last):
+            return
+        images = self.images()
+        path = self.path.format(epoch=epoch + 1)
+        plot.save_grid(images, path, scale=self.scale)
+        self.written.append(path)
+        if self._writer is not None:
+            import tensorflow as tf
+
+            picture = plot.grid(images)[None]  # (1, H, W, C) uint8
+            with self._writer.as_default():
+                tf.summary.image("samples", picture, step=epoch + 1)
+            self._writer.flush()
+
+    def on_train_end(self, logs=None):
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def get_config(self):
+        tensorboard = self.tensorboard
+        if isinstance(tensorboard, keras.callbacks.TensorBoard):
+            tensorboard = tensorboard.log_dir
+        return {"path": self.path, "every": self.every, "n": self.n, "seed": self.seed,
+                "scale": self.scale, "tensorboard": None if tensorboard is None
+                else str(tensorboard)}
