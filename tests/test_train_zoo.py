@@ -5,6 +5,7 @@ import json
 import math
 from pathlib import Path
 
+import h5py
 import keras
 import numpy as np
 import pytest
@@ -92,13 +93,17 @@ def test_trains_evaluates_and_writes_a_loadable_preset(register, tmp_path):
 
 def test_seeded_runs_reproduce_and_epochs_override(register, tmp_path):
     register(_spec("tiny_zoo_repeat"))
-    runs = []
-    for out in ("a", "b"):
+    runs, groups = [], []
+    for out, extra in (("a", []), ("b", ["--keep-optimizer"])):
         assert train_zoo.main(["tiny_zoo_repeat", "--epochs", "1", "--verbose", "0",
-                               "--out", str(tmp_path / out)]) == 0
-        runs.append(json.loads((tmp_path / out / "tiny_zoo_repeat" / "metadata.json").read_text()))
+                               "--out", str(tmp_path / out), *extra]) == 0
+        folder = tmp_path / out / "tiny_zoo_repeat"
+        runs.append(json.loads((folder / "metadata.json").read_text()))
+        with h5py.File(folder / "model.weights.h5") as weights:
+            groups.append(set(weights.keys()))
     assert runs[0]["fit"]["epochs"] == 1
     assert runs[0]["metrics"]["test_mse"] == pytest.approx(runs[1]["metrics"]["test_mse"], rel=1e-6)
+    assert "optimizer" not in groups[0] and "optimizer" in groups[1]
 
 
 @pytest.mark.parametrize("changes, reason", [

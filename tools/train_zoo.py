@@ -144,7 +144,7 @@ def versions():
 
 
 def train_preset(spec, out_dir, epochs=None, seed=0, verbose=1, tiny=False, limit=None,
-                 command=None):
+                 command=None, keep_optimizer=False):
     """Train, evaluate and save one preset; returns the metadata written.
 
     Args:
@@ -156,6 +156,8 @@ def train_preset(spec, out_dir, epochs=None, seed=0, verbose=1, tiny=False, limi
         tiny: build the preset's tiny configuration (smoke tests).
         limit: train on the first `limit` examples only (smoke tests).
         command: the command line recorded in the metadata.
+        keep_optimizer: also save the optimizer state (to resume training);
+            by default only the weights are shipped.
 
     Raises:
         NonFiniteError: NaN/infinite weights, logs or metrics; nothing is written.
@@ -210,11 +212,25 @@ def train_preset(spec, out_dir, epochs=None, seed=0, verbose=1, tiny=False, limi
     if tiny or limit is not None:
         metadata["smoke_test"] = {"tiny": tiny, "limit": limit}
     folder = Path(out_dir) / spec.name
-    metadata = kg.zoo.save_preset(model, folder, metadata=metadata)
+    saved = model if keep_optimizer else without_optimizer(model)
+    metadata = kg.zoo.save_preset(saved, folder, metadata=metadata)
     size = (folder / "model.weights.h5").stat().st_size
     print(f"== {spec.name}: trained in {training_time:.1f} s; metrics {metrics}; wrote {folder} "
           f"({size / 1e6:.2f} MB weights)", flush=True)
     return metadata
+
+
+def without_optimizer(model):
+    """A copy of `model` (same config and weights) with no optimizer state.
+
+    `save_weights` of a compiled model also stores the optimizer's slots (two
+    extra copies of the weights for Adam); a shipped preset needs only the
+    weights. Every keras_gen model rebuilds from `get_config()` with all its
+    variables, so the copy is exact.
+    """
+    copy = type(model).from_config(model.get_config())
+    copy.set_weights(model.get_weights())
+    return copy
 
 
 def build_parser():
@@ -227,6 +243,8 @@ def build_parser():
     parser.add_argument("--seed", type=int, default=0, help="global seed (default 0)")
     parser.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2),
                         help="Keras fit verbosity (default 1, the progress bar)")
+    parser.add_argument("--keep-optimizer", action="store_true",
+                        help="also save the optimizer state (default: weights only)")
     parser.add_argument("--tiny", action="store_true",
                         help="smoke test: build the tiny configuration (needs --out)")
     parser.add_argument("--limit", type=int,
@@ -261,7 +279,8 @@ def main(argv=None):
     for spec in specs:
         try:
             train_preset(spec, out_dir, epochs=args.epochs, seed=args.seed, verbose=args.verbose,
-                         tiny=args.tiny, limit=args.limit, command=command)
+                         tiny=args.tiny, limit=args.limit, command=command,
+                         keep_optimizer=args.keep_optimizer)
         except NonFiniteError as error:
             print(f"train_zoo: {spec.name}: {error}", file=sys.stderr)
             failed.append(spec.name)

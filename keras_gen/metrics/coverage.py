@@ -48,7 +48,7 @@ def mode_coverage_from_labels(labels, num_classes=10, threshold=0.02):
     return {
         "classes_covered": int((fractions >= threshold).sum()),
         "histogram": histogram.tolist(),
-        "entropy": min(max(entropy, 0.0), 1.0),
+        "entropy": float(np.clip(entropy, 0.0, 1.0)) + 0.0,  # + 0.0 turns -0.0 into 0.0
         "num_classes": num_classes,
     }
 

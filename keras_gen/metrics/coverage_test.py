@@ -14,7 +14,7 @@ def test_even_classes_cover_everything_with_full_entropy():
 
 def test_single_class_is_one_mode_with_zero_entropy():
     result = metrics.mode_coverage_from_labels(np.ones(50, "int64"))
-    assert result["classes_covered"] == 1 and result["entropy"] == 0.0
+    assert result["classes_covered"] == 1 and str(result["entropy"]) == "0.0"
     assert result["histogram"][1] == 50 and sum(result["histogram"]) == 50
 
 
