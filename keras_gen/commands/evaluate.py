@@ -66,7 +66,7 @@ def generation_metrics(model, x_test, n, seed=0):
 
     real = x_test[:n]
     fake = ops.convert_to_numpy(model.generate(len(real), seed=seed))
-    grey = real.shape[-1] == 1 and fake.shape[-1:] in ((1,), ())
+    grey = real.shape[-1] == 1 and (fake.ndim == 3 or fake.shape[-1] == 1)
     features = metrics.extract_features(real, "digits" if grey else "inception", "real")
     fake_features = metrics.extract_features(fake, "digits" if grey else "inception", "generated")
     kid = metrics.kid_from_features(features, fake_features, num_subsets=20)
