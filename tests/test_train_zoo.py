@@ -128,6 +128,14 @@ def test_supervised_recipe_smoke_run_of_the_digit_classifier(tmp_path):
     assert all(math.isfinite(v) for v in meta["final_logs"].values())
 
 
+def test_tiny_configuration_of_another_input_shape_is_a_clear_error(register, tmp_path):
+    register(_spec("tiny_zoo_small", tiny_config={"input_shape": (1, 16, 1)}))
+    with pytest.raises(ValueError, match=r"takes examples of shape \(1, 16, 1\), but 'digits' "
+                                         r"gives \(4, 4, 1\).*--limit N --epochs 1"):
+        train_zoo.main(["tiny_zoo_small", "--tiny", "--out", str(tmp_path), "--verbose", "0"])
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_argument_errors(capsys):
     with pytest.raises(SystemExit):
         train_zoo.main([])

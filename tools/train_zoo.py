@@ -18,7 +18,12 @@ The fit recipe `spec.fit` is passed to `model.fit` as keyword arguments
 - `"supervised"`: True to fit on `(images, labels)` instead of images alone.
 
 Nothing here knows a family: each preset's recipe and metrics live in its
-`presets.py`.
+`presets.py`. The folder holds the weights without optimizer state unless
+`--keep-optimizer` is given.
+
+Smoke runs (`--tiny`, `--limit N`, both need `--out`): `--limit 128 --epochs 1`
+runs any preset's full configuration quickly; `--tiny` builds the tiny
+configuration, which only works when it takes the data's shape.
 """
 
 import argparse
@@ -174,6 +179,13 @@ def train_preset(spec, out_dir, epochs=None, seed=0, verbose=1, tiny=False, limi
         raise ValueError(f"{spec.name}: the recipe is supervised but data "
                          f"{spec.data['name']!r} has no labels.")
     model = spec.build(tiny=tiny)
+    expected = model.expected_input_shape() if hasattr(model, "expected_input_shape") else None
+    if tiny and expected is not None and tuple(x.shape[1:]) != tuple(expected):
+        raise ValueError(
+            f"{spec.name}: its tiny configuration takes examples of shape {tuple(expected)}, "
+            f"but {spec.data['name']!r} gives {tuple(x.shape[1:])}. Smoke-test the full "
+            "configuration with --limit N --epochs 1 instead of --tiny."
+        )
     model.compile(**spec.compile)
     print(f"== {spec.name}: {type(model).__name__}, {model.count_params():,} parameters, "
           f"{len(x)} training examples of {spec.data['name']}, "
