@@ -59,6 +59,26 @@ class GenerativeModel(keras.Model):
         self.seed_generator = keras.random.SeedGenerator(self.seed)
         self._trackers = {}
 
+    # -- saving ---------------------------------------------------------------
+    _SEED_STATE_KEY = "seed_generator_state"
+
+    def save_own_variables(self, store):
+        """Also save the random generator's state (Keras leaves it out).
+
+        Without it, a model restored by `BackupAndRestore` or `load_weights`
+        replays the random draws (noise, latents, sampling) of its first steps
+        instead of continuing the sequence.
+        """
+        super().save_own_variables(store)
+        store[self._SEED_STATE_KEY] = np.asarray(self.seed_generator.state.numpy())
+
+    def load_own_variables(self, store):
+        keys = list(store.keys())
+        if self._SEED_STATE_KEY in keys:
+            self.seed_generator.state.assign(np.asarray(store[self._SEED_STATE_KEY]))
+            store = {key: store[key] for key in keys if key != self._SEED_STATE_KEY}
+        super().load_own_variables(store)
+
     # -- trackers -----------------------------------------------------------
     def track(self, *names):
         """Create a `Mean` tracker per name (call once, in `__init__`)."""
