@@ -16,7 +16,7 @@ import keras_gen.commands as commands_package
 def _verbs():
     found = {}
     for info in pkgutil.iter_modules(commands_package.__path__):
-        if not info.name.startswith("_"):
+        if not info.name.startswith("_") and not info.name.endswith("_test"):
             found[info.name] = importlib.import_module(f"keras_gen.commands.{info.name}")
     return found
 

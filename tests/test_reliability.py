@@ -69,3 +69,14 @@ def test_atomic_directory_replaces_only_when_complete(tmp_path):
         (tmp / "a").write_text("new")
     assert (target / "a").read_text() == "new"
     assert sorted(os.listdir(tmp_path)) == ["preset"]
+
+
+def test_atomic_files_get_normal_permissions(tmp_path):
+    with _io.atomic_path(tmp_path / "f.txt") as tmp:
+        tmp.write_text("x")
+    with _io.atomic_directory(tmp_path / "d") as tmp:
+        (tmp / "a").write_text("y")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (tmp_path / "f.txt").stat().st_mode & 0o777 == 0o666 & ~mask
+    assert (tmp_path / "d").stat().st_mode & 0o777 == 0o777 & ~mask

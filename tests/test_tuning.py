@@ -75,8 +75,8 @@ def test_distributed_search_chief_and_worker_on_loopback(tmp_path):
     worker = subprocess.Popen(command, env=dict(base, KERASTUNER_TUNER_ID="tuner0"),
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        worker_out, worker_err = worker.communicate(timeout=300)
-        chief_out, chief_err = chief.communicate(timeout=120)
+        worker_out, worker_err = worker.communicate(timeout=900)
+        chief_out, chief_err = chief.communicate(timeout=300)
     finally:
         for process in (chief, worker):
             if process.poll() is None:
