@@ -224,6 +224,9 @@ def export(model_or_preset, out_dir, formats=FORMATS, quantize=None, representat
         for name, fn in traced.items():
             setattr(module, name, fn)
         module.model = model
+        # Keras seed generators (dropout, augmentation) are not tracked through the
+        # model object; listing every variable keeps them reachable for saving.
+        module.all_variables = list(model.variables)
         tf.saved_model.save(module, str(saved_dir),
                             signatures={n: f.get_concrete_function() for n, f in traced.items()})
         loaded = tf.saved_model.load(str(saved_dir))

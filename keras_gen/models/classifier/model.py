@@ -144,6 +144,18 @@ class DigitClassifier(keras.Model):
                for i in range(0, len(x), batch_size)]
         return np.concatenate(out).astype("int64")
 
+    def serving_functions(self, batch_size=1):
+        """`classify(x)` -> class probabilities and `features(x)`, for `kg.export`."""
+        from keras_gen.export.serving import ServingFunction
+
+        shape = (batch_size, CORE_SIZE, CORE_SIZE, 1)
+        return {
+            "classify": ServingFunction(lambda x: self(x, training=False),
+                                        [("x", shape, "float32")]),
+            "features": ServingFunction(lambda x: self.features(x, training=False),
+                                        [("x", shape, "float32")]),
+        }
+
     # -- training -----------------------------------------------------------
     def compile(self, optimizer="adam", loss="sparse_categorical_crossentropy",
                 metrics=("accuracy",), **kwargs):
