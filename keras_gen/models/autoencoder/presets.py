@@ -84,28 +84,29 @@ def overcomplete_search_space(hp):
 
 BASE = {"input_shape": MNIST, "hidden": (512, 256), "code_dim": 30}
 TINY = {"hidden": (16,), "code_dim": 4}
-FIT = {"epochs": 40, "batch_size": 64}
 COMMON = {"family": "autoencoder", "model_class": Autoencoder, "data": {"name": "mnist"},
-          "compile": {"loss": "binary_crossentropy"}, "fit": FIT,
-          "evaluate": evaluate_reconstruction, "headline_metric": "test_mse"}
+          "compile": {"loss": "binary_crossentropy"}, "evaluate": evaluate_reconstruction,
+          "headline_metric": "test_mse"}
 SPARSE = KLSparsity(target=0.1, weight=3e-3)
 
+FIT = {"epochs": 30, "batch_size": 64}
+
 register_presets(
-    PresetSpec(name="ae_mnist_28", config=dict(BASE), tiny_config=TINY,
+    PresetSpec(name="ae_mnist_28", config=dict(BASE), tiny_config=TINY, fit=FIT,
                search_space=dense_search_space,
                description="Stacked dense autoencoder 784-512-256-30 on MNIST.", **COMMON),
     PresetSpec(name="ae_tied_mnist_28", config={**BASE, "tied_weights": True},
-               tiny_config=TINY, search_space=dense_search_space,
+               tiny_config=TINY, fit=FIT, search_space=dense_search_space,
                description="Dense autoencoder with tied weights (decoder = encoder kernels "
                            "transposed).", **COMMON),
     PresetSpec(name="ae_denoising_mnist_28",
-               config={**BASE, "noise": noise_lib.Gaussian(0.3)}, tiny_config=TINY,
+               config={**BASE, "noise": noise_lib.Gaussian(0.3)}, tiny_config=TINY, fit=FIT,
                search_space=denoising_search_space,
                description="Denoising dense autoencoder (Gaussian noise, stddev 0.3).", **COMMON),
     PresetSpec(name="ae_sparse_mnist_28",
                config={"input_shape": MNIST, "hidden": (512,), "code_dim": 256,
                        "code_activation": "sigmoid", "sparsity": SPARSE},
-               tiny_config={"hidden": (16,), "code_dim": 8},
+               tiny_config={"hidden": (16,), "code_dim": 8}, fit=FIT,
                search_space=sparse_search_space,
                description="Sparse dense autoencoder: 256 sigmoid code units, KL sparsity to "
                            "rate 0.1.", **COMMON),
@@ -113,7 +114,7 @@ register_presets(
                config={"input_shape": MNIST, "hidden": (1024,), "code_dim": 1024,
                        "code_activation": "sigmoid", "sparsity": SPARSE},
                tiny_config={"input_shape": (4, 4, 1), "hidden": (8,), "code_dim": 32},
-               search_space=overcomplete_search_space,
+               fit={"epochs": 20, "batch_size": 64}, search_space=overcomplete_search_space,
                description="Overcomplete sparse autoencoder: 1024 sigmoid code units > 784 "
                            "pixels, KL sparsity to rate 0.1.", **COMMON),
 )

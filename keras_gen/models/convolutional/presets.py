@@ -18,7 +18,7 @@ register_presets(
         config={"input_shape": MNIST, "filters": (32, 64), "code_dim": 30},
         tiny_config={"input_shape": (8, 8, 1), "filters": (4,), "code_dim": 4},
         data={"name": "mnist"}, compile={"loss": "binary_crossentropy"},
-        fit={"epochs": 20, "batch_size": 64}, search_space=search_space,
+        fit={"epochs": 15, "batch_size": 64}, search_space=search_space,
         evaluate=evaluate_reconstruction, headline_metric="test_mse",
         description="Convolutional autoencoder 28x28 -> 14x14x32 -> 7x7x64 -> 30 on MNIST."),
 )
