@@ -15,4 +15,8 @@ from keras_gen.models.convolutional import ConvAutoencoder  # noqa: E402,F401
 from keras_gen.models.recurrent import RecurrentAutoencoder  # noqa: E402,F401
 from keras_gen.models.vae import VAE  # noqa: E402,F401
 __all__ += ["Autoencoder", "AutoencoderBase", "ConvAutoencoder", "RecurrentAutoencoder", "VAE"]
+from keras_gen.models.progan import ProGAN  # noqa: E402,F401
+__all__ += ["ProGAN"]
 from keras_gen.models.dcgan import DCGAN  # noqa: E402,F401
+from keras_gen.models.stylegan import StyleGAN  # noqa: E402,F401
+__all__ += ["StyleGAN"]

@@ -1,0 +1,202 @@
+"""`ProgressiveGAN`: the growing machinery ProGAN and StyleGAN share.
+
+The model owns three non-trainable variables: `images_seen` (a counter the
+train step advances), `stage_variable` and `alpha_variable` (set from the
+counter by `kg.callbacks.ProgressiveSchedule` before each batch). Networks are
+built whole at construction and routed by stage and alpha (see
+`growth.py`), so one traced train function, `.keras` saving, `BackupAndRestore`
+and `tf.distribute` all see one fixed set of variables.
+"""
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_gen import validation
+from keras_gen.models.gan import GAN
+from keras_gen.models.progressive import growth, schedule
+
+DEFAULT_LEARNING_RATE = 1e-3
+DEFAULT_BETA_1 = 0.0
+DEFAULT_BETA_2 = 0.99
+
+
+def default_optimizer(name):
+    """Adam(1e-3, beta_1=0, beta_2=0.99, epsilon=1e-8): the ProGAN paper's settings."""
+    return keras.optimizers.Adam(DEFAULT_LEARNING_RATE, beta_1=DEFAULT_BETA_1,
+                                 beta_2=DEFAULT_BETA_2, epsilon=1e-8, name=name)
+
+
+@keras.saving.register_keras_serializable(package="keras_gen")
+class ProgressiveGAN(GAN):
+    """A GAN whose networks grow from 4x4 to `resolution` during one `fit`.
+
+    Subclasses build a generator and a discriminator whose `call` takes
+    `stage=` and `alpha=` (a Python int for a fixed path, or the model's
+    variables) and returns tensors at the final resolution; this class routes
+    them, prepares real images the same way, counts images and adds a
+    `ProgressiveSchedule` callback to `fit`.
+
+    Stage `s` works at `4 * 2**s` pixels; `alpha < 1` while its new block
+    fades in. Images between the networks always have the final resolution
+    (low-resolution images are pixel-replicated, and the discriminator averages
+    them back), so every tensor keeps a static shape.
+
+    Args:
+        generator, discriminator: progressive networks (see above).
+        latent_dim: int. Size of the latents.
+        resolution: int. Final image side, a power of two >= 8.
+        phase_images: int. Images shown per fade-in or stable phase (the
+            paper's kimg x 1000); full resolution is reached after
+            `2 * (stages - 1) * phase_images` images.
+        ema, replay, seed: as in `kg.models.GAN`.
+    """
+
+    default_loss = "non_saturating"
+    default_r1_gamma = 1.0
+
+    def __init__(self, generator, discriminator, latent_dim, resolution=32,
+                 phase_images=20_000, ema=None, replay=None, seed=None, **kwargs):
+        self.stages = schedule.num_stages(resolution)
+        super().__init__(generator, discriminator, latent_dim, ema=ema, replay=replay,
+                         seed=seed, **kwargs)
+        self.final_resolution = resolution
+        self.phase_images = validation.check_positive_int(phase_images, "phase_images")
+        self.images_seen = keras.Variable(0, dtype="int64", trainable=False, name="images_seen",
+                                          aggregation="sum")
+        self.stage_variable = keras.Variable(0, dtype="int32", trainable=False, name="stage")
+        self.alpha_variable = keras.Variable(1.0, dtype="float32", trainable=False, name="alpha")
+
+    # -- the stage ------------------------------------------------------------
+    @property
+    def stage(self):
+        """Current stage (0 for 4x4) as a Python int."""
+        return int(ops.convert_to_numpy(self.stage_variable))
+
+    @property
+    def resolution(self):
+        """Current image side (4, 8, ..., the final resolution)."""
+        return schedule.resolution_of(self.stage)
+
+    @property
+    def alpha(self):
+        """Fade-in of the current stage's newest block, 1.0 when stable."""
+        return float(ops.convert_to_numpy(self.alpha_variable))
+
+    @property
+    def growth_images(self):
+        """Images until the final resolution is faded in and stable."""
+        return schedule.growth_images(self.phase_images, self.stages)
+
+    def set_stage(self, stage, alpha=1.0):
+        """Jump to `stage` (0 = 4x4) with fade-in `alpha` (without touching `images_seen`)."""
+        if isinstance(stage, bool) or not isinstance(stage, (int, np.integer)) \
+                or not 0 <= stage < self.stages:
+            raise ValueError(f"stage must be an int in [0, {self.stages - 1}], got {stage!r}.")
+        alpha = validation.check_fraction(alpha, "alpha")
+        if stage == 0 and alpha < 1.0:
+            raise ValueError("stage 0 (4x4) has no fade-in; alpha must be 1.")
+        self.stage_variable.assign(int(stage))
+        self.alpha_variable.assign(alpha)
+
+    def skip_to_images(self, images_seen):
+        """Set `images_seen` and the stage and alpha it implies (e.g. to resume a schedule)."""
+        images_seen = int(images_seen)
+        if images_seen < 0:
+            raise ValueError(f"images_seen must be >= 0, got {images_seen}.")
+        self.images_seen.assign(images_seen)
+        stage, alpha, _ = schedule.stage_at(images_seen, self.phase_images, self.stages)
+        self.set_stage(stage, alpha)
+
+    # -- GAN hooks ------------------------------------------------------------
+    def generate_images(self, z, training=False, generator=None):
+        network = generator if generator is not None else self.generator
+        return network(z, stage=self.stage_variable, alpha=self.alpha_variable,
+                       training=training)
+
+    def discriminate(self, images, training=False):
+        return self.discriminator(images, stage=self.stage_variable, alpha=self.alpha_variable,
+                                  training=training)
+
+    def prepare_real(self, x):
+        """[0, 1] images -> [-1, 1], averaged to the stage's resolution and faded like fakes."""
+        return growth.real_images_at(self.stage_variable, self.alpha_variable, self.stages,
+                                     super().prepare_real(x))
+
+    def train_step(self, data):
+        logs = dict(super().train_step(data))
+        batch = ops.shape(self.unpack_x(data))[0]
+        self.images_seen.assign_add(ops.cast(batch, "int64"))
+        logs["resolution"] = ops.cast(4 * 2 ** self.stage_variable, "float32")
+        logs["alpha"] = ops.convert_to_tensor(self.alpha_variable)
+        return logs
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """Keras `fit`, with a `ProgressiveSchedule` added unless one is in `callbacks`."""
+        from keras_gen.callbacks.progressive import ProgressiveSchedule
+
+        callbacks = list(kwargs.get("callbacks") or [])
+        if not any(isinstance(c, ProgressiveSchedule) for c in callbacks):
+            callbacks.append(ProgressiveSchedule())
+        kwargs["callbacks"] = callbacks
+        return super().fit(x, y, *args, **kwargs)
+
+    # -- sampling -------------------------------------------------------------
+    def generate(self, n, seed=None, batch_size=256):
+        """`n` images in [0, 1] at the current resolution `(n, r, r, channels)` (numpy).
+
+        `call(z)` gives the same images pixel-replicated to the final resolution.
+        """
+        return self.at_current_resolution(super().generate(n, seed=seed, batch_size=batch_size))
+
+    def at_current_resolution(self, images):
+        """Average final-resolution images (numpy) down to the current resolution."""
+        factor = self.final_resolution // self.resolution
+        if factor == 1:
+            return images
+        n, h, w, c = images.shape
+        return images.reshape(n, h // factor, factor, w // factor, factor, c).mean(axis=(2, 4))
+
+    # -- export ---------------------------------------------------------------
+    def serving_functions(self, batch_size=1):
+        """`generate(z)` for `kg.export`: images in [0, 1] at the final size.
+
+        The exported graph is the fixed path of the stage the model is at when
+        exported (no stage switch, alpha frozen), with the sampling (EMA)
+        generator; lower stages' images come pixel-replicated.
+        """
+        from keras_gen.export.serving import ServingFunction
+
+        stage = self.stage
+
+        def generate(z):
+            images = self.sampling_generator(z, stage=stage, alpha=self.alpha_variable)
+            return self.to_unit_range(images)
+
+        return {"generate": ServingFunction(
+            generate, [("z", (batch_size, self.latent_dim), "float32")], {"z": "normal"})}
+
+    # -- compile and config ---------------------------------------------------
+    def compile(self, *, g_optimizer=None, d_optimizer=None, loss=None, r1_gamma=None,
+                **kwargs):
+        """`GAN.compile` with progressive defaults.
+
+        Defaults: Adam(1e-3, beta_1=0, beta_2=0.99) for both networks (the
+        paper's settings for equalized learning rate), the class's
+        `default_loss` and, for it, `default_r1_gamma`. Other arguments as in
+        `kg.models.GAN.compile`.
+        """
+        if loss is None:
+            loss = self.default_loss
+            if r1_gamma is None:
+                r1_gamma = self.default_r1_gamma
+        super().compile(
+            g_optimizer=g_optimizer if g_optimizer is not None else default_optimizer("g_adam"),
+            d_optimizer=d_optimizer if d_optimizer is not None else default_optimizer("d_adam"),
+            loss=loss, r1_gamma=0.0 if r1_gamma is None else r1_gamma, **kwargs)
+
+    def progressive_config(self):
+        """Config shared by progressive GANs (`gan_config()` plus resolution and schedule)."""
+        config = self.gan_config()
+        config.update(resolution=self.final_resolution, phase_images=self.phase_images)
+        return config
