@@ -136,7 +136,7 @@ def test_generate_is_seeded_in_unit_range_and_uses_the_ema_copy():
 
 def test_keras_round_trip_keeps_samples_both_optimizers_replay_and_compile(tmp_path):
     gan = tiny_gan(ema=0.9, replay=kg.replay.ReplayBuffer(capacity=32, ratio=0.5))
-    gan.compile(loss="hinge", d_steps=2, r1_gamma=1.0,
+    gan.compile(loss="hinge", d_steps=2, r1_gamma=1.0, joint_batch=True,
                 d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.0))
     testing.one_step_training(gan, real_images(8))
     testing.run_serialization_test(gan)
@@ -148,6 +148,7 @@ def test_keras_round_trip_keeps_samples_both_optimizers_replay_and_compile(tmp_p
     np.testing.assert_array_equal(restored.replay.images.numpy(), gan.replay.images.numpy())
     assert int(restored.replay.filled.numpy()) == 16  # two discriminator steps of 8
     assert (restored.loss_name, restored.d_steps, restored.r1_gamma) == ("hinge", 2, 1.0)
+    assert restored.joint_batch
     assert restored.d_optimizer.learning_rate.numpy() == pytest.approx(1e-3)
     for a, b in zip(restored.d_optimizer.variables, gan.d_optimizer.variables):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
@@ -227,21 +228,46 @@ def test_bad_arguments_have_clear_errors():
         gan.fit(np.zeros((4, 5, 5, 1), "float32"), verbose=0)
 
 
-def test_batch_norm_discriminator_judges_the_generated_half_of_a_mixed_batch():
-    """With batch norm in D, phase 2 must normalise like phase 1 (real half + generated half)."""
+def bn_gan():
+    """A GAN whose discriminator has batch norm, with fixed latents."""
     generator, _ = tiny_networks()
     images = keras.Input(SHAPE)
     h = keras.layers.BatchNormalization()(keras.layers.Dense(8)(keras.layers.Flatten()(images)))
     discriminator = keras.Model(images, keras.layers.Dense(1)(h))
     gan = kg.models.GAN(generator, discriminator, LATENT, seed=0)
-    assert gan.batch_dependent_discriminator and not tiny_gan().batch_dependent_discriminator
     z = np.random.default_rng(1).normal(size=(4, LATENT)).astype("float32")
     gan.sample_latents = lambda batch_size, seed=None: z
+    return gan, generator, discriminator, z
+
+
+def test_batch_statistics_are_per_source_by_default():
+    gan, generator, discriminator, z = bn_gan()
+    assert gan.batch_dependent_discriminator and not tiny_gan().batch_dependent_discriminator
+    gan.compile()
+    real = gan.prepare_real(real_images(4))
+    fakes = generator(z, training=True)
+    _, _, logits = gan.discriminator_losses(real, fakes)
+    separate = np.concatenate([ops.convert_to_numpy(discriminator(real, training=True)),
+                               ops.convert_to_numpy(discriminator(fakes, training=True))])
+    np.testing.assert_allclose(ops.convert_to_numpy(logits), separate, rtol=1e-5, atol=1e-6)
+    _, fake_logits = gan.generator_loss(real)
+    np.testing.assert_allclose(ops.convert_to_numpy(fake_logits), separate[4:], rtol=1e-5,
+                               atol=1e-6)
+
+
+def test_joint_batch_keeps_phase_two_on_mixed_batches():
+    """With one concatenated batch in phase 1, phase 2 must normalise the same way."""
+    gan, generator, discriminator, z = bn_gan()
+    gan.compile(joint_batch=True)
     real = gan.prepare_real(real_images(4))
     g_loss, fake_logits = gan.generator_loss(real)
-    fakes = gan.generator(z, training=True)
+    fakes = generator(z, training=True)
     mixed = ops.convert_to_numpy(discriminator(ops.concatenate([real, fakes]), training=True))
     alone = ops.convert_to_numpy(discriminator(fakes, training=True))
     np.testing.assert_allclose(ops.convert_to_numpy(fake_logits), mixed[4:], rtol=1e-5, atol=1e-6)
     assert not np.allclose(mixed[4:], alone, atol=1e-3)
     np.testing.assert_allclose(float(g_loss), np.mean(np.log1p(np.exp(-mixed[4:]))), rtol=1e-5)
+    _, _, logits = gan.discriminator_losses(real, fakes)
+    np.testing.assert_allclose(ops.convert_to_numpy(logits), mixed, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="joint_batch"):
+        gan.compile(joint_batch="yes")
