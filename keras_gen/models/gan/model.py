@@ -270,6 +270,17 @@ class GAN(GenerativeModel):
                  for i in range(0, len(z), batch_size)]
         return np.concatenate(parts)
 
+    def serving_functions(self, batch_size=1):
+        """`generate(z)`: latents `(batch, latent_dim)` -> images in [0, 1], for `kg.export`.
+
+        The latent is an input, so the exported graph holds no random op.
+        """
+        from keras_gen.export.serving import ServingFunction
+
+        return {"generate": ServingFunction(lambda z: self.call(z, training=False),
+                                            [("z", (batch_size, self.latent_dim), "float32")],
+                                            {"z": "normal"})}
+
     def _compiled_generate(self):
         if self._generate_fn is None:
             import tensorflow as tf
