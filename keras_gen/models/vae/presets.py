@@ -72,11 +72,11 @@ register_presets(
     PresetSpec(
         name="conv_vae_mnist_28",
         config={"input_shape": (28, 28, 1), "latent_dim": 16, "hidden": (256,),
-                "conv_filters": (32, 64)},
+                "conv_filters": (16, 32)},
         tiny_config={"input_shape": (8, 8, 1), "hidden": (8,), "conv_filters": (4,),
                      "latent_dim": 2},
-        fit={"epochs": 30, "batch_size": 100, "callbacks": conv_callbacks},
+        fit={"epochs": 40, "batch_size": 100, "callbacks": conv_callbacks},
         search_space=conv_search_space,
-        description="Convolutional VAE (32, 64 filters), 16-d latent, Bernoulli likelihood, "
+        description="Convolutional VAE (16, 32 filters), 16-d latent, Bernoulli likelihood, "
                     "on MNIST.", **COMMON),
 )
