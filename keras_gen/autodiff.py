@@ -16,6 +16,14 @@ def num_replicas():
     return 1 if context is None else context.num_replicas_in_sync
 
 
+def replica_id():
+    """Index of the replica running this code (0 outside `tf.distribute`)."""
+    context = tf.distribute.get_replica_context()
+    if context is None:
+        return 0
+    return context.replica_id_in_sync_group
+
+
 def replica_mean(values):
     """Mean of per-example `values`, scaled for the global batch.
 

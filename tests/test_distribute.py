@@ -35,6 +35,11 @@ def test_mirrored_step_equals_single_device_step(preset):
     assert result["max_weight_diff"] < 1e-4 * max(1.0, result["max_update"]), result
 
 
+def test_replicas_draw_different_random_numbers():
+    result = _run(["independence", "tiny_test_ae"])
+    assert result == {"replicas": 2, "identical": False}
+
+
 def test_distribute_strategy_names():
     with pytest.raises(ValueError, match="strategy must be one of"):
         kg.distribute.get_strategy("tpu")

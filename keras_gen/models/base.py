@@ -15,6 +15,24 @@ from keras import ops
 from keras_gen import autodiff, losses, validation
 
 
+class ReplicaSeedGenerator(keras.random.SeedGenerator):
+    """A `SeedGenerator` whose draws differ between `tf.distribute` replicas.
+
+    Under MirroredStrategy the generator's state is one mirrored variable, so
+    every replica would draw the same latents, noise and samples (half the
+    diversity per step on two replicas). The replica index is folded into each
+    seed; on one device (replica 0) the draws are exactly those of a plain
+    `keras.random.SeedGenerator` with the same seed.
+    """
+
+    REPLICA_STRIDE = 1_000_003
+
+    def next(self, ordered=True):
+        seed = super().next(ordered=ordered)
+        offset = ops.cast(autodiff.replica_id(), seed.dtype) * self.REPLICA_STRIDE
+        return seed + ops.stack([offset, ops.zeros_like(offset)])
+
+
 class GenerativeModel(keras.Model):
     """Base of all keras_gen models.
 
@@ -56,7 +74,7 @@ class GenerativeModel(keras.Model):
         if seed is not None and (not isinstance(seed, (int, np.integer)) or seed < 0):
             raise ValueError(f"seed must be a non-negative int or None, got {seed!r}.")
         self.seed = None if seed is None else int(seed)
-        self.seed_generator = keras.random.SeedGenerator(self.seed)
+        self.seed_generator = ReplicaSeedGenerator(self.seed)
         self._trackers = {}
 
     # -- saving ---------------------------------------------------------------
