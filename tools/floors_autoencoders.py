@@ -180,8 +180,7 @@ def main(argv=None):
 
     report = {
         "issue": 3,
-        "command": "python tools/floors_autoencoders.py" + (" " + " ".join(argv or sys.argv[1:])
-                                                           if (argv or sys.argv[1:]) else ""),
+        "command": " ".join(["python tools/floors_autoencoders.py", *(argv or sys.argv[1:])]),
         "quick": args.quick,
         "data": "mnist fixed split: 4000 train / 1000 test digits, pixels in [0, 1]",
         "baselines": {**pca, "corrupted_input_mse": noisy_input_mse,

@@ -160,7 +160,7 @@ def main(argv=None):
 
     report = {
         "issue": 4,
-        "command": "python tools/floors_vae.py" + ("".join(" " + a for a in (argv or sys.argv[1:]))),
+        "command": " ".join(["python tools/floors_vae.py", *(argv or sys.argv[1:])]),
         "quick": args.quick,
         "data": "mnist fixed split: 4000 train digits dynamically binarized for training; "
                 "1000 test digits binarized at 0.5 for evaluation",
