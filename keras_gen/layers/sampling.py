@@ -18,7 +18,7 @@ def reparameterize(mean, log_var, seed=None):
     Returns:
         A tensor of `mean`'s shape.
     """
-    epsilon = keras.random.normal(ops.shape(mean), seed=seed)
+    epsilon = keras.random.normal(ops.shape(mean), dtype=mean.dtype, seed=seed)
     return mean + ops.exp(0.5 * log_var) * epsilon
 
 

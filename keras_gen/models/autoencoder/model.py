@@ -66,11 +66,13 @@ class Autoencoder(AutoencoderBase):
         if tied_weights:
             decoder_layers = [
                 DenseTranspose(layer, activation=self.output_activation if i == 0
-                               else self.activation, name=f"decoder_tied_{i}")
+                               else self.activation, name=f"decoder_tied_{i}",
+                               dtype="float32" if i == 0 else None)
                 for i, layer in reversed(list(enumerate(encoder_layers)))
             ]
             flat_out = networks.apply_layers(decoder_layers, code)
-            outputs = keras.layers.Reshape(self.sample_shape, name="decoder_reshape")(flat_out)
+            outputs = keras.layers.Reshape(self.sample_shape, dtype="float32",
+                                           name="decoder_reshape")(flat_out)
         else:
             outputs = networks.decoder_trunk(code, self.sample_shape, self.hidden,
                                              activation=self.activation,

@@ -114,7 +114,7 @@ def conv_decoder(x, filters, output_shape, kernel_size=3, activation="relu",
         x = keras.layers.Cropping2D(((extra_h // 2, extra_h - extra_h // 2),
                                      (extra_w // 2, extra_w - extra_w // 2)),
                                     name=f"{name}_crop")(x)
-    return keras.layers.Conv2D(channels, kernel_size, padding="same",
+    return keras.layers.Conv2D(channels, kernel_size, padding="same", dtype="float32",
                                activation=output_activation, name=f"{name}_output")(x)
 
 
@@ -155,8 +155,8 @@ def decoder_trunk(code, output_shape, hidden=(), conv_filters=None, kernel_size=
         return conv_decoder(x, conv_filters, output_shape, kernel_size, activation,
                             output_activation, name=name)
     x = keras.layers.Dense(flat_size(output_shape), activation=output_activation,
-                           name=f"{name}_output")(x)
-    return keras.layers.Reshape(output_shape, name=f"{name}_reshape")(x)
+                           dtype="float32", name=f"{name}_output")(x)
+    return keras.layers.Reshape(output_shape, dtype="float32", name=f"{name}_reshape")(x)
 
 
 def check_kernel_size(value):

@@ -29,4 +29,5 @@ def sequence_decoder(code, units, timesteps, features, cell, output_activation,
     x = keras.layers.RepeatVector(timesteps, name=f"{name}_repeat")(code)
     for i, u in enumerate(reversed(units)):
         x = layer_class(u, return_sequences=True, name=f"{name}_{cell}_{i}")(x)
-    return keras.layers.Dense(features, activation=output_activation, name=f"{name}_output")(x)
+    return keras.layers.Dense(features, activation=output_activation, dtype="float32",
+                              name=f"{name}_output")(x)

@@ -100,8 +100,9 @@ class VAE(ReconstructionModel):
         inputs = keras.Input(self.sample_shape, name="inputs")
         features = networks.encoder_trunk(inputs, self.hidden, self.conv_filters,
                                           self.kernel_size, self.activation)
-        mean = keras.layers.Dense(self.latent_dim, name="z_mean")(features)
-        log_var = keras.layers.Dense(self.latent_dim, name="z_log_var")(features)
+        # Heads in float32 under mixed precision: the KL term and sampling need it.
+        mean = keras.layers.Dense(self.latent_dim, dtype="float32", name="z_mean")(features)
+        log_var = keras.layers.Dense(self.latent_dim, dtype="float32", name="z_log_var")(features)
         self.encoder = keras.Model(inputs, [mean, log_var], name="encoder")
         latent = keras.Input((self.latent_dim,), name="z")
         logits = networks.decoder_trunk(latent, self.sample_shape, self.hidden,
