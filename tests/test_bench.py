@@ -1,0 +1,210 @@
+"""tools/bench.py: its pieces on tiny models, and the report's structure (never timings)."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_gen import zoo
+
+TOOLS = Path(__file__).resolve().parent.parent / "tools"
+_loader = importlib.util.spec_from_file_location("bench", TOOLS / "bench.py")
+bench = importlib.util.module_from_spec(_loader)
+_loader.loader.exec_module(bench)  # puts tools/ on sys.path for its helpers
+import bench_flops  # noqa: E402
+import bench_measure  # noqa: E402
+import bench_profile  # noqa: E402
+import bench_report  # noqa: E402
+
+TINY = bench.Settings(quick=True, repeats=2, target_seconds=0.05, batch_factors=(1, 2),
+                      matmul_n=64, matmul_repeats=2, export_repeats=1,
+                      quality_checkpoints=(0.2, 0.4), quality_repeats=1, worker_timeout=60)
+
+
+def _silent(*_):
+    pass
+
+
+def _dense_sizes(spec):
+    """Layer widths of a tiny dense autoencoder: input, hidden..., code, ...mirrored."""
+    model = spec.build(tiny=True)
+    return [d for layer in model.encoder.layers + model.decoder.layers
+            for d in ([layer.kernel.shape[0], layer.kernel.shape[1]]
+                      if hasattr(layer, "kernel") else [])]
+
+
+def test_flops_of_a_dense_autoencoder_match_the_analytic_count():
+    spec = zoo.get("ae_mnist_28")
+    model = bench_measure.build_model(spec, tiny=True)
+    batch = 8
+    count = bench_flops.train_step_flops(model, batch)
+    sizes = _dense_sizes(spec)
+    products = [sizes[i] * sizes[i + 1] for i in range(0, len(sizes), 2)]
+    # forward + weight gradients + input gradients (none for the first layer)
+    expected = 2 * batch * (3 * sum(products) - products[0])
+    assert count.by_type["MatMul"] == expected
+    assert count.matmul_conv == expected
+    assert count.elementwise > 0 and not count.notes
+    profiler = bench_flops.profiler_flops(bench_flops.train_step_function(model, batch))
+    assert profiler["by_type"]["MatMul"] == expected  # the v1 profiler agrees
+
+
+def test_flops_enter_loops_and_take_the_largest_branch():
+    a = tf.TensorSpec((2, 3), tf.float32)
+
+    def looped(x):
+        w = tf.ones((3, 3))
+        return tf.while_loop(lambda y: True, lambda y: [tf.matmul(y, w)], [x],
+                             maximum_iterations=7)
+
+    def branched(x):
+        big, small = tf.ones((3, 5)), tf.ones((3, 1))
+        return tf.switch_case(tf.constant(0), [lambda: tf.reduce_sum(tf.matmul(x, small)),
+                                               lambda: tf.reduce_sum(tf.matmul(x, big))])
+
+    loop = bench_flops.count_graph_flops(tf.function(looped).get_concrete_function(a).graph)
+    assert loop.by_type["MatMul"] == 7 * 2 * 2 * 3 * 3
+    branch = bench_flops.count_graph_flops(tf.function(branched).get_concrete_function(a).graph)
+    assert branch.by_type["MatMul"] == 2 * 2 * 5 * 3
+
+
+def test_matmul_peak_reports_a_rate():
+    peak = bench_flops.matmul_peak(n=64, repeats=2, warmup=1)
+    assert peak["flops_per_matmul"] == 2 * 64 ** 3
+    assert len(peak["seconds"]) == 2 and peak["flops_per_second"] > 0
+
+
+def test_throughput_runners_time_every_config():
+    spec = zoo.get("ae_mnist_28")
+    x = bench._tiny_images(spec, None)
+    configs = [bench_measure.TrainConfig("default", 8),
+               bench_measure.TrainConfig("spe2", 8, steps_per_execution=2),
+               bench_measure.TrainConfig("numpy arrays", 8, pipeline="numpy")]
+    seen = []
+    runners, errors = bench_measure.measure_throughput(
+        spec, configs, x, repeats=2, target_seconds=0.05, tiny=True,
+        after_first=lambda: seen.append(True), log=_silent)
+    assert not errors and seen == [True]
+    assert list(runners) == ["default", "spe2", "numpy arrays"]
+    for runner in runners.values():
+        row = runner.result(flops_per_image=1e6, peak_flops=1e12)
+        assert len(row["samples"]) == 2 and row["images_per_second"] > 0
+        assert row["steps_per_block"] % row["steps_per_execution"] == 0
+        assert set(row) >= {"flops_per_second", "utilization", "trace_seconds"}
+
+
+def test_a_failing_config_is_reported_not_fatal():
+    spec = zoo.get("ae_mnist_28")
+    configs = [bench_measure.TrainConfig("default", 8),
+               bench_measure.TrainConfig("too big", 1024, pipeline="numpy")]
+    runners, errors = bench_measure.measure_throughput(
+        spec, configs, bench._tiny_images(spec, None), repeats=1, target_seconds=0.05,
+        tiny=True, log=_silent)
+    assert list(runners) == ["default"] and "too big" in errors
+
+
+def test_compare_settings_needs_speed_and_consistency():
+    def row(label, samples, batch=64):
+        return {"label": label, "batch_size": batch, "samples": samples,
+                "images_per_second": float(np.median(samples))}
+
+    train = {"throughput": [row("default", [100, 100, 100, 100, 100]),
+                            row("xla", [130, 120, 125, 90, 140]),
+                            row("spe8", [104, 103, 105, 104, 106]),
+                            row("batch 128", [500] * 5, batch=128)]}
+    result = {c["label"]: c for c in bench.compare_settings(train)}
+    assert set(result) == {"xla", "spe8"}
+    assert result["xla"]["recommended"] and result["xla"]["rounds_won"] == 4
+    assert not result["spe8"]["recommended"]  # under the 5% threshold
+
+
+def test_workers_and_report_structure(tmp_path):
+    ae, vae = zoo.get("ae_mnist_28"), zoo.get("vae_mnist_28")
+    train = bench.train_worker(ae, TINY, tiny=True, log=_silent)
+    assert set(train) >= {"matmul_peak", "flops", "throughput", "errors", "rss_peak_mb",
+                          "rss_after_default_mb", "rss_after_import_mb"}
+    labels = [r["label"] for r in train["throughput"]]
+    assert labels == ["default", "batch 128", "xla", "spe8", "numpy arrays"]  # quick set
+    assert set(train["flops"]) == {"64", "128"}
+    export = bench.export_worker(ae, TINY, tiny=True, quantizations=(None,), log=_silent)
+    formats = {(r["function"], r["format"], r["quantize"]) for r in export["rows"]}
+    assert {("reconstruct", "keras", "float32"), ("reconstruct", "saved_model", "float32"),
+            ("reconstruct", "tflite", "float32")} <= formats
+    quality = bench.quality_worker(vae, TINY, tiny=True, log=_silent)
+    assert [p["target_seconds"] for p in quality["points"]] == [0.2, 0.4]
+    assert "test_nll_nats" in quality["points"][0]["metrics"]
+
+    profile = bench.profile_worker(ae, TINY, tiny=True, log=_silent)
+    assert profile["traces"]["tfdata"]["per_fit"][0] >= 1
+    assert profile["overhead"]["fit_seconds"] > 0
+    profile["pyspy"] = bench_profile.summarize_pyspy("")
+
+    results = bench.new_results("python tools/bench.py --test", TINY, ["stylegan_mnist_32"])
+    results["profile"]["ae_mnist_28"] = profile
+    results["presets"]["ae_mnist_28"] = bench.preset_entry(ae, train, export)
+    results["presets"]["vae_mnist_28"] = bench.preset_entry(
+        vae, {"error": "skipped in the test"}, {"error": "skipped"}, [quality])
+    bench.finish_results(results)
+    json.dumps(results)  # everything is JSON
+    text = bench_report.render(results)
+    for heading in ("# Benchmarks", "## Summary", "## Recommended defaults",
+                    "## Training throughput by batch size", "## XLA, steps_per_execution",
+                    "## FLOPs per training step", "## Peak memory", "## Inference latency",
+                    "## Quality against training time", "## Profiling the hot train step",
+                    "## Methods"):
+        assert heading in text
+    assert "`stylegan_mnist_32`" in text and "load average at start" in text
+    assert "skipped in the test" in text
+
+
+def test_unregistered_presets_are_listed():
+    specs, missing = bench.registered_headlines(["ae_mnist_28", "no_such_preset_28"])
+    assert [s.name for s in specs] == ["ae_mnist_28"] and missing == ["no_such_preset_28"]
+
+
+@pytest.mark.parametrize("quick", [True, False])
+def test_batch_sizes_start_with_the_preset(quick):
+    settings = bench.Settings.for_mode(quick)
+    sizes = bench.batch_sizes(zoo.get("vae_mnist_28"), settings)
+    assert sizes[0] == 100 and len(sizes) == len(settings.batch_factors)
+
+
+def test_traces_are_counted_per_fit():
+    spec = zoo.get("ae_mnist_28")
+    x = bench._tiny_images(spec, None)
+    traces = bench_profile.count_traces(spec, x, 48, fits=2, steps=2, tiny=True)
+    assert set(traces) == {"tfdata", "tfdata_prebuilt", "numpy"}
+    for case in traces.values():
+        first, later = case["per_fit"]
+        assert first >= 1 and later == 0 and case["first_fit_seconds"] > 0
+    # with the optimizer built up front, tracing creates no variables: one trace
+    assert traces["tfdata_prebuilt"]["per_fit"][0] == 1
+
+
+def test_pyspy_summary_counts_only_the_hot_loop():
+    raw = "\n".join([
+        "<module> (a.py:1);hot_loop (p.py:9);fit (k.py:3);quick_execute (execute.py:53) 8",
+        "<module> (a.py:1);hot_loop (p.py:9);fit (k.py:3);has_value (o.py:2) 2",
+        "<module> (a.py:1);import_stuff (i.py:1) 50"])
+    summary = bench_profile.summarize_pyspy(raw)
+    assert summary["samples"] == 10 and summary["executing_graph"] == 0.8
+    assert summary["top_python_frames"] == {"has_value": 0.2}
+
+
+def test_export_jobs_merge_and_a_crash_becomes_an_error():
+    row = {"function": "decode", "format": "tflite", "quantize": "float32", "latency_ms": 0.1}
+    keras_row = {**row, "format": "keras"}
+    merged = bench.merge_exports({
+        "float32": {"rows": [row, keras_row], "errors": {}, "rss_peak_mb": 900.0},
+        "float16": {"rows": [{**row, "quantize": "float16"}, keras_row], "errors": {},
+                    "rss_peak_mb": 950.0},
+        "int8": {"error": "worker crashed (SIGSEGV)"}})
+    assert len(merged["rows"]) == 3  # the float16 job's Keras row is not repeated
+    assert merged["errors"] == {"int8": "worker crashed (SIGSEGV)"} and merged["rss_peak_mb"] == 950
+    log = "Fatal Python error: Segmentation fault\n\n  File \"/x/keras_gen/export/exporter.py\"" \
+          ", line 137 in _convert\n  File \"/x/tools/bench.py\", line 9 in main\n"
+    summary = bench.failure_summary(log, -11, 12.0)
+    assert "SIGSEGV" in summary and "exporter.py" in summary

@@ -1,0 +1,537 @@
+"""Benchmark the headline preset of every family: speed, FLOPs, memory, latency, quality.
+
+    python tools/bench.py --quick                      # a few minutes, rough numbers
+    python tools/bench.py                              # the full run (about 2 hours)
+    python tools/bench.py --presets vae_mnist_28,dcgan_mnist_28 --out /tmp/B.md
+
+Writes `BENCHMARKS.md` (tables and the methods) and `BENCHMARKS.json` (every
+sample) next to it. Each preset is measured in three kinds of subprocess, so
+that peak memory (`ru_maxrss`) belongs to one job and nothing one preset
+traced or allocated slows the next:
+
+- `train`: the machine's float32 matmul peak, FLOPs of one train step per
+  batch size (`bench_flops`), and images/s of `model.fit` for every batch
+  size and setting (XLA, steps per execution, input pipeline), interleaved;
+- `export`: latency per call of Keras, SavedModel and `.tflite` (float32,
+  float16, int8) serving functions via `kg.export.export`;
+- `quality` (GANs and VAEs, one subprocess per seed): the preset's headline
+  metric after 1, 2, 5 and 10 minutes of training (10, 20, 40 s in quick mode);
+- `profile` (the VAE and the DCGAN, under py-spy when installed): retracing,
+  per-step overhead of `fit`, the step graph's ops (`bench_profile`).
+
+`--worker KIND --preset NAME --json-out PATH` runs one such job (what the
+parent does for each preset); see `BENCHMARKS.md` for the methods.
+"""
+
+import argparse
+import dataclasses
+import datetime
+import json
+import os
+import platform
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_report  # noqa: E402  (after the path and log level are set)
+
+REPO = Path(__file__).resolve().parent.parent
+HEADLINE_PRESETS = ("ae_mnist_28", "conv_ae_mnist_28", "recurrent_ae_mnist_rows", "vae_mnist_28",
+                    "dcgan_mnist_28", "progan_mnist_32", "stylegan_mnist_32")
+QUALITY_FAMILIES = ("gan", "vae")
+PROFILE_PRESETS = ("vae_mnist_28", "dcgan_mnist_28")
+EXPORT_VARIANTS = ("float32", "float16", "int8")  # one subprocess each: a converter may crash
+SPEEDUP_THRESHOLD = 1.05  # a setting must be 5% faster ...
+WIN_FRACTION = 0.8        # ... and faster in 80% of the paired rounds to be recommended
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """How long and how often everything is measured (full run or `--quick`)."""
+
+    quick: bool
+    repeats: int              # timed blocks per training config
+    target_seconds: float     # length of one timed block
+    batch_factors: tuple      # batch sizes as multiples of the preset's
+    matmul_n: int
+    matmul_repeats: int
+    export_repeats: int
+    quality_checkpoints: tuple  # seconds of training
+    quality_repeats: int        # seeds
+    worker_timeout: int         # seconds per subprocess
+
+    @classmethod
+    def for_mode(cls, quick):
+        """The quick (development) or full (published numbers) settings."""
+        if quick:
+            return cls(True, repeats=3, target_seconds=0.6, batch_factors=(1, 2),
+                       matmul_n=1024, matmul_repeats=5, export_repeats=1,
+                       quality_checkpoints=(5, 10, 20), quality_repeats=1,
+                       worker_timeout=900)
+        return cls(False, repeats=7, target_seconds=2.5, batch_factors=(0.5, 1, 2, 4),
+                   matmul_n=2048, matmul_repeats=9, export_repeats=3,
+                   quality_checkpoints=(60, 120, 300, 600), quality_repeats=3,
+                   worker_timeout=3600)
+
+
+# -- the machine ----------------------------------------------------------------
+def cpu_model():
+    """The CPU's model name from /proc/cpuinfo (or `platform.processor()`)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def memory_total_mb():
+    """Total RAM in MB from /proc/meminfo, or None."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def machine_info():
+    """Cores, CPU model, memory, library versions and the load average now."""
+    import keras
+    import tensorflow as tf
+
+    return {
+        "cpu_count": os.cpu_count(),
+        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "cpu_model": cpu_model(),
+        "memory_total_mb": memory_total_mb(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "loadavg": list(os.getloadavg()),
+    }
+
+
+def git_commit():
+    """The repo's HEAD commit (and whether the tree has changes), or None."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO, capture_output=True,
+                               text=True, check=True).stdout.strip()
+        return head + ("+uncommitted changes" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+# -- what is measured -------------------------------------------------------------
+def batch_sizes(spec, settings):
+    """The preset's batch size first, then the other sizes of the sweep."""
+    base = int(spec.fit.get("batch_size", 32))
+    sizes = [base] + sorted({max(2, int(base * f)) for f in settings.batch_factors} - {base})
+    return sizes
+
+
+def train_configs(spec, settings):
+    """`TrainConfig`s: the default first, the batch sweep, then the settings.
+
+    Quick mode leaves out the combined XLA + steps-per-execution row and the
+    cache / prefetch rows (each costs a traced model).
+    """
+    from bench_measure import TrainConfig
+
+    sizes = batch_sizes(spec, settings)
+    base = sizes[0]
+    configs = [TrainConfig("default", base)]
+    configs += [TrainConfig(f"batch {b}", b) for b in sizes[1:]]
+    configs += [TrainConfig("xla", base, jit_compile=True),
+                TrainConfig("spe8", base, steps_per_execution=8)]
+    if not settings.quick:
+        configs += [
+            TrainConfig("xla+spe8", base, jit_compile=True, steps_per_execution=8),
+            TrainConfig("no cache", base, pipeline="tfdata_nocache"),
+            TrainConfig("no prefetch", base, pipeline="tfdata_noprefetch"),
+            TrainConfig("no cache, no prefetch", base, pipeline="tfdata_plain"),
+        ]
+    configs.append(TrainConfig("numpy arrays", base, pipeline="numpy"))
+    return configs
+
+
+def registered_headlines(names=None):
+    """`(specs, missing)`: registered `PresetSpec`s of `names` and the names not registered."""
+    from keras_gen import zoo
+
+    found, missing = [], []
+    for name in names or HEADLINE_PRESETS:
+        try:
+            found.append(zoo.get(name))
+        except KeyError:
+            missing.append(name)
+    return found, missing
+
+
+# -- workers (one subprocess each) -------------------------------------------------
+def train_worker(spec, settings, tiny=False, log=print):
+    """Matmul peak, FLOPs per step and throughput of one preset (one process)."""
+    import bench_flops
+    import bench_measure
+
+    result = {"preset": spec.name, "batch_size": batch_sizes(spec, settings)[0],
+              "rss_after_import_mb": bench_measure.peak_rss_mb()}
+    peak_start = bench_flops.matmul_peak(settings.matmul_n, settings.matmul_repeats)
+    log(f"  matmul peak {peak_start['flops_per_second'] / 1e9:.1f} GFLOP/s")
+    flops = {}
+    for batch in batch_sizes(spec, settings):
+        model = bench_measure.build_model(spec, tiny=tiny)
+        concrete = bench_flops.train_step_function(model, batch)
+        flops[batch] = bench_flops.count_graph_flops(concrete.graph).as_dict()
+        if batch == batch_sizes(spec, settings)[0]:
+            try:
+                result["profiler_flops"] = bench_flops.profiler_flops(concrete)
+            except Exception as error:  # the v1 profiler is a cross-check only
+                result["profiler_flops"] = f"{type(error).__name__}: {error}"
+        log(f"  batch {batch}: {flops[batch]['total'] / 1e9:.3f} GFLOP per step")
+    result["flops"] = {str(b): v for b, v in flops.items()}
+    x = bench_measure.training_arrays(spec)
+    if tiny:
+        x = _tiny_images(spec, x)
+
+    def after_first():
+        result["rss_after_default_mb"] = bench_measure.peak_rss_mb()
+
+    peak_samples = list(peak_start["seconds"])
+
+    def sample_peak():
+        peak_samples.extend(bench_flops.matmul_peak(settings.matmul_n, 3, warmup=1)["seconds"])
+
+    configs = train_configs(spec, settings)
+    runners, errors = bench_measure.measure_throughput(
+        spec, configs, x, repeats=settings.repeats, target_seconds=settings.target_seconds,
+        tiny=tiny, after_first=after_first, between_rounds=sample_peak, log=log)
+    peak_end = bench_flops.matmul_peak(settings.matmul_n, settings.matmul_repeats)
+    peak_samples += peak_end["seconds"]
+    peak = peak_start["flops_per_matmul"] / statistics.median(peak_samples)
+    result["matmul_peak"] = {"start": peak_start, "end": peak_end, "seconds": peak_samples,
+                             "flops_per_second": peak}
+    log(f"  matmul peak (median of {len(peak_samples)}) {peak / 1e9:.1f} GFLOP/s")
+    rows = []
+    for config in configs:
+        if config.label in runners:
+            per_image = flops[config.batch_size]["total"] / config.batch_size
+            rows.append(runners[config.label].result(per_image, peak))
+    result.update(throughput=rows, errors=errors, rss_peak_mb=bench_measure.peak_rss_mb())
+    return result
+
+
+def _tiny_images(spec, x):
+    """Random images shaped for the preset's tiny model (tests)."""
+    model = spec.build(tiny=True)
+    shape = model.expected_input_shape()
+    import numpy as np
+
+    return np.random.default_rng(0).uniform(size=(256, *shape)).astype("float32")
+
+
+def export_worker(spec, settings, tiny=False, quantizations=None, log=print):
+    """Serving latency of one preset in every format (one process)."""
+    import bench_measure
+
+    x_test = bench_measure.training_arrays(spec, split="test")
+    data = _tiny_images(spec, x_test) if tiny else x_test
+    result = bench_measure.measure_export(
+        spec, data[:100], repeats=settings.export_repeats, tiny=tiny, log=log,
+        quantizations=quantizations or bench_measure.QUANTIZATIONS)
+    result.update(preset=spec.name, rss_peak_mb=bench_measure.peak_rss_mb())
+    return result
+
+
+def quality_worker(spec, settings, seed=0, tiny=False, log=print):
+    """The headline metric after each checkpoint of training time (one process, one seed)."""
+    import bench_measure
+
+    result = bench_measure.measure_quality(spec, settings.quality_checkpoints, seed=seed,
+                                           quick=settings.quick, tiny=tiny, log=log)
+    result.update(preset=spec.name, seed=seed, headline_metric=spec.headline_metric,
+                  rss_peak_mb=bench_measure.peak_rss_mb())
+    return result
+
+
+def profile_worker(spec, settings, tiny=False, log=print):
+    """Retracing, per-step overhead, graph ops and a py-spy window (one process)."""
+    import bench_measure
+    import bench_profile
+
+    result = bench_profile.profile_preset(spec, settings, tiny=tiny, log=log)
+    result["rss_peak_mb"] = bench_measure.peak_rss_mb()
+    return result
+
+
+WORKERS = {"train": train_worker, "export": export_worker, "quality": quality_worker,
+           "profile": profile_worker}
+
+
+def run_worker(args):
+    """Entry point of a `--worker` subprocess: measure and write JSON."""
+    import warnings
+
+    from keras_gen import zoo
+
+    warnings.filterwarnings("ignore", message=".*shuffle=True.*")  # Keras, for tf.data input
+    settings = Settings.for_mode(args.quick)
+    spec = zoo.get(args.preset)
+    kwargs = {"seed": args.seed} if args.worker == "quality" else {}
+    if args.worker == "export" and args.quantize:
+        kwargs["quantizations"] = (None if args.quantize == "float32" else args.quantize,)
+    start = time.perf_counter()
+    result = WORKERS[args.worker](spec, settings, tiny=args.tiny, **kwargs)
+    result["wall_seconds"] = time.perf_counter() - start
+    result["loadavg_end"] = list(os.getloadavg())
+    Path(args.json_out).write_text(json.dumps(result, indent=1, default=_json_default))
+
+
+def _json_default(value):
+    import numpy as np
+
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def pyspy_path():
+    """The py-spy executable beside this Python (or on PATH), or None."""
+    import shutil
+
+    beside = Path(sys.executable).parent / "py-spy"
+    return str(beside) if beside.exists() else shutil.which("py-spy")
+
+
+def spawn(kind, preset, settings, log_dir, seed=0, tiny=False, quantize=None, pyspy=None):
+    """Run one worker in a fresh Python process; its JSON result or `{"error": ...}`.
+
+    With `pyspy` (a path for the raw samples), the worker runs under
+    `py-spy record` (50 samples/s, Python frames only).
+    """
+    stem = f"{preset}.{kind}.{quantize or seed}"
+    json_out, log_path = Path(log_dir) / f"{stem}.json", Path(log_dir) / f"{stem}.log"
+    prefix = [pyspy_path(), "record", "--rate", "50", "--format", "raw", "-o", str(pyspy),
+              "--"] if pyspy else []
+    command = prefix + [sys.executable, "-X", "faulthandler", str(Path(__file__).resolve()),
+               "--worker", kind, "--preset", preset, "--json-out", str(json_out),
+               "--seed", str(seed)]
+    command += ["--quantize", quantize] if quantize else []
+    command += ["--quick"] if settings.quick else []
+    command += ["--tiny"] if tiny else []
+    start = time.perf_counter()
+    with open(log_path, "w") as log_file:
+        try:
+            code = subprocess.run(command, stdout=log_file, stderr=subprocess.STDOUT, cwd=REPO,
+                                  timeout=settings.worker_timeout).returncode
+        except subprocess.TimeoutExpired:
+            code = "timeout"
+    seconds = time.perf_counter() - start
+    if code == 0 and json_out.exists():
+        return json.loads(json_out.read_text())
+    text = log_path.read_text(errors="replace") if log_path.exists() else ""
+    return {"error": failure_summary(text, code, seconds), "log": str(log_path)}
+
+
+def failure_summary(log_text, code, seconds):
+    """One line on why a worker failed: signal or exit code, and where."""
+    import signal
+
+    if isinstance(code, int) and code < 0:
+        how = f"crashed ({signal.Signals(-code).name})"
+    else:
+        how = f"exited with {code}"
+    lines = [ln.strip() for ln in log_text.splitlines() if ln.strip()
+             and not ln.startswith(("I0000", "W0000", "E0000", "WARNING", "INFO"))]
+    where = f": {lines[-1][:300]}" if lines else ""
+    if "Fatal Python error" in log_text:  # faulthandler lists the innermost frame first
+        ours = [ln for ln in lines if ln.startswith("File ") and "keras_gen/" in ln]
+        frames = [ln for ln in lines if ln.startswith("File ")]
+        if ours or frames:
+            where = f" in {(ours or frames)[0]}"
+    return f"worker {how} after {seconds:.0f}s{where}"
+
+
+# -- analysis ----------------------------------------------------------------------
+def compare_settings(train_result):
+    """Each non-default config at the preset batch size against the default.
+
+    Returns rows: label, images/s of both, speedup (ratio of medians), rounds
+    won (paired by round, which ran back to back) and whether the setting is
+    recommended (`speedup >= SPEEDUP_THRESHOLD` and won in at least
+    `WIN_FRACTION` of the rounds).
+    """
+    rows = {r["label"]: r for r in train_result.get("throughput", [])}
+    default = rows.get("default")
+    if not default or not default["images_per_second"]:
+        return []
+    comparisons = []
+    for label, row in rows.items():
+        if label == "default" or row["batch_size"] != default["batch_size"] \
+                or not row["images_per_second"]:
+            continue
+        pairs = list(zip(row["samples"], default["samples"]))
+        wins = sum(a > b for a, b in pairs)
+        speedup = row["images_per_second"] / default["images_per_second"]
+        comparisons.append({
+            "label": label, "default_images_per_second": default["images_per_second"],
+            "images_per_second": row["images_per_second"], "speedup": speedup,
+            "rounds_won": wins, "rounds": len(pairs),
+            "recommended": speedup >= SPEEDUP_THRESHOLD and wins >= WIN_FRACTION * len(pairs)})
+    return comparisons
+
+
+def quality_summary(runs):
+    """Median (over seeds) of every metric at every checkpoint."""
+    table = {}
+    for run in runs:
+        for point in run.get("points", []):
+            entry = table.setdefault(point["target_seconds"], {})
+            for name, value in point["metrics"].items():
+                entry.setdefault(name, []).append(value)
+            entry.setdefault("images", []).append(point["images"])
+    return {str(t): {name: {"median": statistics.median(v), "values": v}
+                     for name, v in metrics.items()} for t, metrics in sorted(table.items())}
+
+
+def merge_exports(jobs):
+    """One export result from the per-quantization jobs (a crashed job becomes an error)."""
+    merged = {"rows": [], "errors": {}, "rss_peak_mb": None}
+    for quantize, job in jobs.items():
+        if "error" in job:
+            merged["errors"][quantize] = job["error"]
+            continue
+        rows = job["rows"]
+        if quantize != "float32":  # Keras latency is measured by every job; keep float32's
+            rows = [r for r in rows if r["format"] != "keras"]
+        merged["rows"] += rows
+        merged["errors"].update(job.get("errors", {}))
+        merged["rss_peak_mb"] = max(merged["rss_peak_mb"] or 0, job.get("rss_peak_mb") or 0)
+    if not merged["rows"]:
+        return {"error": "; ".join(f"{q}: {e}" for q, e in merged["errors"].items()),
+                "errors": merged["errors"]}
+    merged["rows"].sort(key=lambda r: (r["function"], r["format"], r["quantize"]))
+    return merged
+
+
+def profile(spec, settings, log_dir, tiny=False):
+    """The profile worker's result, with py-spy's sample shares when py-spy is installed."""
+    import bench_profile
+
+    raw = Path(log_dir) / f"{spec.name}.pyspy.txt"
+    use_pyspy = pyspy_path() is not None
+    result = spawn("profile", spec.name, settings, log_dir, tiny=tiny,
+                   pyspy=raw if use_pyspy else None)
+    if use_pyspy and raw.exists() and "error" not in result:
+        result["pyspy"] = bench_profile.summarize_pyspy(raw.read_text())
+    elif "error" not in result:
+        result["pyspy"] = {"samples": 0, "note": "py-spy not installed"}
+    return result
+
+
+def wants_quality(spec):
+    """Whether quality-against-time is measured for a preset (GANs and VAEs)."""
+    return spec.family in QUALITY_FAMILIES and bool(spec.evaluate) and bool(spec.headline_metric)
+
+
+def preset_entry(spec, train, export, quality_runs=None):
+    """One preset's part of the results: the three jobs' outputs and what follows."""
+    entry = {"family": spec.family,
+             "batch_size": train.get("batch_size", spec.fit.get("batch_size")),
+             "headline_metric": spec.headline_metric, "train": train,
+             "settings_comparison": compare_settings(train), "export": export}
+    if quality_runs is not None:
+        entry["quality"] = {"runs": quality_runs, "summary": quality_summary(quality_runs)}
+    return entry
+
+
+# -- the run -----------------------------------------------------------------------
+def new_results(command, settings, missing):
+    """The result dict before any preset: command, settings, machine, load average."""
+    return {"command": command, "settings": dataclasses.asdict(settings),
+            "started": datetime.datetime.now().isoformat(timespec="seconds"),
+            "git_commit": git_commit(), "machine": machine_info(),
+            "loadavg_start": list(os.getloadavg()), "not_registered": list(missing),
+            "presets": {}, "profile": {}}
+
+
+def finish_results(results):
+    """Stamp the end time and load average."""
+    results["loadavg_end"] = list(os.getloadavg())
+    results["finished"] = datetime.datetime.now().isoformat(timespec="seconds")
+    return results
+
+
+def benchmark(specs, missing, settings, log_dir, command, tiny=False, log=print):
+    """Measure every spec in subprocesses and return the whole result dict."""
+    results = new_results(command, settings, missing)
+    for spec in specs:
+        log(f"== {spec.name} ({spec.family})")
+        train = spawn("train", spec.name, settings, log_dir, tiny=tiny)
+        export = merge_exports({q: spawn("export", spec.name, settings, log_dir, tiny=tiny,
+                                         quantize=q) for q in EXPORT_VARIANTS})
+        quality = None
+        if wants_quality(spec):
+            quality = [spawn("quality", spec.name, settings, log_dir, seed=seed, tiny=tiny)
+                       for seed in range(settings.quality_repeats)]
+        results["presets"][spec.name] = preset_entry(spec, train, export, quality)
+        for kind, job in (("train", train), ("export", export)):
+            if "error" in job:
+                log(f"  {kind} failed: {job['error']}")
+    for spec in specs:
+        if spec.name in PROFILE_PRESETS:
+            log(f"== profile {spec.name}")
+            results["profile"][spec.name] = profile(spec, settings, log_dir, tiny=tiny)
+    return finish_results(results)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="short measurements (minutes)")
+    parser.add_argument("--presets", help="comma-separated preset names (default: headlines)")
+    parser.add_argument("--out", default=str(REPO / "BENCHMARKS.md"),
+                        help="markdown report; the JSON goes next to it")
+    parser.add_argument("--logs", help="folder for worker logs (default: <out>.logs/)")
+    parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
+    parser.add_argument("--preset", help=argparse.SUPPRESS)
+    parser.add_argument("--json-out", help=argparse.SUPPRESS)
+    parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--quantize", choices=EXPORT_VARIANTS, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.worker:
+        return run_worker(args)
+    settings = Settings.for_mode(args.quick)
+    names = [n.strip() for n in args.presets.split(",")] if args.presets else None
+    specs, missing = registered_headlines(names)
+    out = Path(args.out)
+    log_dir = Path(args.logs) if args.logs else out.with_suffix(".logs")
+    log_dir.mkdir(parents=True, exist_ok=True)
+    command = "python " + " ".join(shlex.quote(a) for a in
+                                   ["tools/bench.py", *(sys.argv[1:] if argv is None else argv)])
+    print(f"load average at start: {os.getloadavg()}; presets: {[s.name for s in specs]}; "
+          f"not registered: {missing}", flush=True)
+    results = benchmark(specs, missing, settings, log_dir, command,
+                        log=lambda m: print(m, flush=True))
+    out.with_suffix(".json").write_text(json.dumps(results, indent=1))
+    out.write_text(bench_report.render(results))
+    print(f"wrote {out} and {out.with_suffix('.json')}")
+
+
+if __name__ == "__main__":
+    main()
