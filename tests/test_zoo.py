@@ -128,3 +128,21 @@ def test_preset_url_with_wrong_pinned_hash_is_refused(http_server):
 def test_unreachable_url_is_a_clear_error():
     with pytest.raises(ConnectionError, match="could not download"):
         kg.zoo.download("http://127.0.0.1:9/nothing.bin")
+
+
+def test_float16_storage_halves_the_file_and_loads_as_rounded_float32(tmp_path):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(256), keras.layers.Dense(64)])
+    full = tmp_path / "full.weights.h5"
+    model.save_weights(str(full))
+    half = tmp_path / "half.weights.h5"
+    model.save_weights(str(half))
+    store._store_as(half, "float16")
+    assert half.stat().st_size < 0.6 * full.stat().st_size
+    expected = [w.astype("float16").astype("float32") for w in model.get_weights()]
+    model.load_weights(str(half))
+    for got, want in zip(model.get_weights(), expected):
+        assert got.dtype == np.float32
+        np.testing.assert_array_equal(got, want)
+    with pytest.raises(ValueError, match="storage_dtype"):
+        kg.zoo.save_preset(TinyModel(), tmp_path / "p", storage_dtype="int8")

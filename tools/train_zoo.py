@@ -149,7 +149,7 @@ def versions():
 
 
 def train_preset(spec, out_dir, epochs=None, seed=0, verbose=1, tiny=False, limit=None,
-                 command=None, keep_optimizer=False):
+                 command=None, keep_optimizer=False, storage="float16"):
     """Train, evaluate and save one preset; returns the metadata written.
 
     Args:
@@ -163,6 +163,8 @@ def train_preset(spec, out_dir, epochs=None, seed=0, verbose=1, tiny=False, limi
         command: the command line recorded in the metadata.
         keep_optimizer: also save the optimizer state (to resume training);
             by default only the weights are shipped.
+        storage: "float16" (default: half the size; the metrics are measured
+            after rounding the weights, so they are what users get) or "float32".
 
     Raises:
         NonFiniteError: NaN/infinite weights, logs or metrics; nothing is written.
@@ -195,6 +197,7 @@ def train_preset(spec, out_dir, epochs=None, seed=0, verbose=1, tiny=False, limi
                         **fit_kwargs)
     training_time = time.perf_counter() - start
     logs = {k: float(np.asarray(v[-1])) for k, v in history.history.items() if len(v)}
+    kg.zoo.store.round_weights(model, storage)
     metrics = _json_safe(dict(spec.evaluate(model, spec))) if spec.evaluate else {}
     check_finite(model, logs, metrics)
     if spec.headline_metric and spec.headline_metric not in metrics:
@@ -225,10 +228,38 @@ def train_preset(spec, out_dir, epochs=None, seed=0, verbose=1, tiny=False, limi
         metadata["smoke_test"] = {"tiny": tiny, "limit": limit}
     folder = Path(out_dir) / spec.name
     saved = model if keep_optimizer else without_optimizer(model)
-    metadata = kg.zoo.save_preset(saved, folder, metadata=metadata)
+    metadata = kg.zoo.save_preset(saved, folder, metadata=metadata, storage_dtype=storage)
     size = (folder / "model.weights.h5").stat().st_size
     print(f"== {spec.name}: trained in {training_time:.1f} s; metrics {metrics}; wrote {folder} "
           f"({size / 1e6:.2f} MB weights)", flush=True)
+    return metadata
+
+
+def compact_preset(spec, out_dir, storage="float16"):
+    """Re-store a trained catalogue preset with `storage` weights, re-measured.
+
+    Loads the preset, rounds its weights, measures `spec.evaluate` again and
+    rewrites the folder (metadata kept, metrics replaced, the float32
+    measurement kept as `metrics_before_compaction`).
+    """
+    import keras_gen as kg
+
+    folder = Path(out_dir) / spec.name
+    metadata = kg.zoo.store.read_json(folder / "metadata.json")
+    if metadata.get("weights_storage") == storage:
+        print(f"== {spec.name}: already stored as {storage}", flush=True)
+        return metadata
+    model = kg.zoo.load(str(folder), compile=False)
+    kg.zoo.store.round_weights(model, storage)
+    metrics = _json_safe(dict(spec.evaluate(model, spec))) if spec.evaluate else {}
+    check_finite(model, {}, metrics)
+    metadata["metrics_before_compaction"] = metadata.get("metrics", {})
+    metadata["metrics"] = metrics
+    metadata.pop("sha256", None)
+    metadata = kg.zoo.save_preset(model, folder, metadata=metadata, storage_dtype=storage)
+    size = (folder / "model.weights.h5").stat().st_size
+    print(f"== {spec.name}: stored as {storage}; metrics {metrics} ({size / 1e6:.2f} MB)",
+          flush=True)
     return metadata
 
 
@@ -259,6 +290,12 @@ def build_parser():
                         help="also save the optimizer state (default: weights only)")
     parser.add_argument("--tiny", action="store_true",
                         help="smoke test: build the tiny configuration (needs --out)")
+    parser.add_argument("--storage", default="float16", choices=("float16", "float32"),
+                        help="dtype the weights are stored in (default float16: half the size; "
+                             "metrics are measured after rounding)")
+    parser.add_argument("--compact", action="store_true",
+                        help="do not train: re-store already trained presets with --storage "
+                             "and measure them again")
     parser.add_argument("--limit", type=int,
                         help="smoke test: train on the first LIMIT examples (needs --out)")
     return parser
@@ -290,9 +327,12 @@ def main(argv=None):
     failed = []
     for spec in specs:
         try:
+            if args.compact:
+                compact_preset(spec, out_dir, args.storage)
+                continue
             train_preset(spec, out_dir, epochs=args.epochs, seed=args.seed, verbose=args.verbose,
                          tiny=args.tiny, limit=args.limit, command=command,
-                         keep_optimizer=args.keep_optimizer)
+                         keep_optimizer=args.keep_optimizer, storage=args.storage)
         except NonFiniteError as error:
             print(f"train_zoo: {spec.name}: {error}", file=sys.stderr)
             failed.append(spec.name)
