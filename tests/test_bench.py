@@ -79,7 +79,7 @@ def test_matmul_peak_reports_a_rate():
 
 def test_throughput_runners_time_every_config():
     spec = zoo.get("ae_mnist_28")
-    x = bench._tiny_images(spec, None)
+    x = bench.tiny_images(spec)
     configs = [bench_measure.TrainConfig("default", 8),
                bench_measure.TrainConfig("spe2", 8, steps_per_execution=2),
                bench_measure.TrainConfig("numpy arrays", 8, pipeline="numpy")]
@@ -101,7 +101,7 @@ def test_a_failing_config_is_reported_not_fatal():
     configs = [bench_measure.TrainConfig("default", 8),
                bench_measure.TrainConfig("too big", 1024, pipeline="numpy")]
     runners, errors = bench_measure.measure_throughput(
-        spec, configs, bench._tiny_images(spec, None), repeats=1, target_seconds=0.05,
+        spec, configs, bench.tiny_images(spec), repeats=1, target_seconds=0.05,
         tiny=True, log=_silent)
     assert list(runners) == ["default"] and "too big" in errors
 
@@ -174,7 +174,7 @@ def test_batch_sizes_start_with_the_preset(quick):
 
 def test_traces_are_counted_per_fit():
     spec = zoo.get("ae_mnist_28")
-    x = bench._tiny_images(spec, None)
+    x = bench.tiny_images(spec)
     traces = bench_profile.count_traces(spec, x, 48, fits=2, steps=2, tiny=True)
     assert set(traces) == {"tfdata", "tfdata_prebuilt", "numpy"}
     for case in traces.values():
@@ -185,13 +185,19 @@ def test_traces_are_counted_per_fit():
 
 
 def test_pyspy_summary_counts_only_the_hot_loop():
+    fit = "<module> (a.py:1);hot_loop (p.py:9);TensorFlowTrainer.fit (t.py:3)"
+    step = fit + ";TensorFlowTrainer._make_function.<locals>.function (t.py:9)"
     raw = "\n".join([
-        "<module> (a.py:1);hot_loop (p.py:9);fit (k.py:3);quick_execute (execute.py:53) 8",
-        "<module> (a.py:1);hot_loop (p.py:9);fit (k.py:3);has_value (o.py:2) 2",
+        f"{step};quick_execute (execute.py:53) 6",
+        f"{step};has_value (o.py:2) 2",
+        f"{fit};on_train_batch_end (c.py:1) 1",
+        "<module> (a.py:1);hot_loop (p.py:9);error_handler (u.py:1) 1",
         "<module> (a.py:1);import_stuff (i.py:1) 50"])
     summary = bench_profile.summarize_pyspy(raw)
-    assert summary["samples"] == 10 and summary["executing_graph"] == 0.8
-    assert summary["top_python_frames"] == {"has_value": 0.2}
+    assert summary["samples"] == 10
+    assert (summary["executor"], summary["step_python"], summary["fit_loop_python"],
+            summary["other_python"]) == (0.6, 0.2, 0.1, 0.1)
+    assert summary["top_python_frames"]["has_value"] == 0.2
 
 
 def test_export_jobs_merge_and_a_crash_becomes_an_error():

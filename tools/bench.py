@@ -1,11 +1,12 @@
 """Benchmark the headline preset of every family: speed, FLOPs, memory, latency, quality.
 
     python tools/bench.py --quick                      # a few minutes, rough numbers
-    python tools/bench.py                              # the full run (about 2 hours)
+    python tools/bench.py                              # the full run (2-3 hours)
     python tools/bench.py --presets vae_mnist_28,dcgan_mnist_28 --out /tmp/B.md
+    python tools/bench.py --render BENCHMARKS.json --out BENCHMARKS.md   # re-render only
 
 Writes `BENCHMARKS.md` (tables and the methods) and `BENCHMARKS.json` (every
-sample) next to it. Each preset is measured in three kinds of subprocess, so
+sample) next to it. Each preset is measured in separate subprocesses, so
 that peak memory (`ru_maxrss`) belongs to one job and nothing one preset
 traced or allocated slows the next:
 
@@ -74,7 +75,7 @@ class Settings:
                        matmul_n=1024, matmul_repeats=5, export_repeats=1,
                        quality_checkpoints=(5, 10, 20), quality_repeats=1,
                        worker_timeout=900)
-        return cls(False, repeats=7, target_seconds=2.5, batch_factors=(0.5, 1, 2, 4),
+        return cls(False, repeats=5, target_seconds=2.0, batch_factors=(0.5, 1, 2, 4),
                    matmul_n=2048, matmul_repeats=9, export_repeats=3,
                    quality_checkpoints=(60, 120, 300, 600), quality_repeats=3,
                    worker_timeout=3600)
@@ -180,73 +181,95 @@ def registered_headlines(names=None):
 
 
 # -- workers (one subprocess each) -------------------------------------------------
-def train_worker(spec, settings, tiny=False, log=print):
-    """Matmul peak, FLOPs per step and throughput of one preset (one process)."""
+def step_flops(spec, settings, tiny=False, log=print):
+    """FLOPs of one train step at every batch size, and the v1 profiler's cross-check.
+
+    Returns:
+        `(flops, profiler)`: `{batch: FlopCount.as_dict()}` and the
+        profiler's count at the preset batch size (or its error).
+    """
     import bench_flops
     import bench_measure
 
-    result = {"preset": spec.name, "batch_size": batch_sizes(spec, settings)[0],
-              "rss_after_import_mb": bench_measure.peak_rss_mb()}
-    peak_start = bench_flops.matmul_peak(settings.matmul_n, settings.matmul_repeats)
-    log(f"  matmul peak {peak_start['flops_per_second'] / 1e9:.1f} GFLOP/s")
-    flops = {}
+    flops, profiler = {}, None
     for batch in batch_sizes(spec, settings):
         model = bench_measure.build_model(spec, tiny=tiny)
         concrete = bench_flops.train_step_function(model, batch)
         flops[batch] = bench_flops.count_graph_flops(concrete.graph).as_dict()
-        if batch == batch_sizes(spec, settings)[0]:
+        if profiler is None:  # the preset batch size comes first
             try:
-                result["profiler_flops"] = bench_flops.profiler_flops(concrete)
+                profiler = bench_flops.profiler_flops(concrete)
             except Exception as error:  # the v1 profiler is a cross-check only
-                result["profiler_flops"] = f"{type(error).__name__}: {error}"
+                profiler = f"{type(error).__name__}: {error}"
         log(f"  batch {batch}: {flops[batch]['total'] / 1e9:.3f} GFLOP per step")
+    return flops, profiler
+
+
+class PeakSampler:
+    """Matmul-peak samples taken through a train job, under the load of the moment."""
+
+    def __init__(self, settings):
+        import bench_flops
+
+        self.settings, self.matmul_peak = settings, bench_flops.matmul_peak
+        self.start = self.matmul_peak(settings.matmul_n, settings.matmul_repeats)
+        self.seconds, self.end = list(self.start["seconds"]), None
+
+    def sample(self):
+        """A few more products (called between throughput rounds)."""
+        self.seconds += self.matmul_peak(self.settings.matmul_n, 3, warmup=1)["seconds"]
+
+    def finish(self):
+        """Last samples; returns the JSON summary with the median rate over all samples."""
+        self.end = self.matmul_peak(self.settings.matmul_n, self.settings.matmul_repeats)
+        self.seconds += self.end["seconds"]
+        rate = self.start["flops_per_matmul"] / statistics.median(self.seconds)
+        return {"start": self.start, "end": self.end, "seconds": self.seconds,
+                "flops_per_second": rate}
+
+
+def train_worker(spec, settings, tiny=False, log=print):
+    """Matmul peak, FLOPs per step and throughput of one preset (one process)."""
+    import bench_measure
+
+    result = {"preset": spec.name, "batch_size": batch_sizes(spec, settings)[0],
+              "rss_after_import_mb": bench_measure.peak_rss_mb()}
+    peak = PeakSampler(settings)
+    log(f"  matmul peak {peak.start['flops_per_second'] / 1e9:.1f} GFLOP/s")
+    flops, result["profiler_flops"] = step_flops(spec, settings, tiny=tiny, log=log)
     result["flops"] = {str(b): v for b, v in flops.items()}
-    x = bench_measure.training_arrays(spec)
-    if tiny:
-        x = _tiny_images(spec, x)
+    x = tiny_images(spec) if tiny else bench_measure.training_arrays(spec)
 
     def after_first():
         result["rss_after_default_mb"] = bench_measure.peak_rss_mb()
 
-    peak_samples = list(peak_start["seconds"])
-
-    def sample_peak():
-        peak_samples.extend(bench_flops.matmul_peak(settings.matmul_n, 3, warmup=1)["seconds"])
-
     configs = train_configs(spec, settings)
     runners, errors = bench_measure.measure_throughput(
         spec, configs, x, repeats=settings.repeats, target_seconds=settings.target_seconds,
-        tiny=tiny, after_first=after_first, between_rounds=sample_peak, log=log)
-    peak_end = bench_flops.matmul_peak(settings.matmul_n, settings.matmul_repeats)
-    peak_samples += peak_end["seconds"]
-    peak = peak_start["flops_per_matmul"] / statistics.median(peak_samples)
-    result["matmul_peak"] = {"start": peak_start, "end": peak_end, "seconds": peak_samples,
-                             "flops_per_second": peak}
-    log(f"  matmul peak (median of {len(peak_samples)}) {peak / 1e9:.1f} GFLOP/s")
-    rows = []
-    for config in configs:
-        if config.label in runners:
-            per_image = flops[config.batch_size]["total"] / config.batch_size
-            rows.append(runners[config.label].result(per_image, peak))
-    result.update(throughput=rows, errors=errors, rss_peak_mb=bench_measure.peak_rss_mb())
+        tiny=tiny, after_first=after_first, between_rounds=peak.sample, log=log)
+    result["matmul_peak"] = peak.finish()
+    rate = result["matmul_peak"]["flops_per_second"]
+    log(f"  matmul peak (median of {len(peak.seconds)}) {rate / 1e9:.1f} GFLOP/s")
+    result["throughput"] = [
+        runners[c.label].result(flops[c.batch_size]["total"] / c.batch_size, rate)
+        for c in configs if c.label in runners]
+    result.update(errors=errors, rss_peak_mb=bench_measure.peak_rss_mb())
     return result
 
 
-def _tiny_images(spec, x):
+def tiny_images(spec, n=256):
     """Random images shaped for the preset's tiny model (tests)."""
-    model = spec.build(tiny=True)
-    shape = model.expected_input_shape()
     import numpy as np
 
-    return np.random.default_rng(0).uniform(size=(256, *shape)).astype("float32")
+    shape = spec.build(tiny=True).expected_input_shape()
+    return np.random.default_rng(0).uniform(size=(n, *shape)).astype("float32")
 
 
 def export_worker(spec, settings, tiny=False, quantizations=None, log=print):
     """Serving latency of one preset in every format (one process)."""
     import bench_measure
 
-    x_test = bench_measure.training_arrays(spec, split="test")
-    data = _tiny_images(spec, x_test) if tiny else x_test
+    data = tiny_images(spec) if tiny else bench_measure.training_arrays(spec, split="test")
     result = bench_measure.measure_export(
         spec, data[:100], repeats=settings.export_repeats, tiny=tiny, log=log,
         quantizations=quantizations or bench_measure.QUANTIZATIONS)
@@ -318,12 +341,13 @@ def spawn(kind, preset, settings, log_dir, seed=0, tiny=False, quantize=None, py
     """Run one worker in a fresh Python process; its JSON result or `{"error": ...}`.
 
     With `pyspy` (a path for the raw samples), the worker runs under
-    `py-spy record` (50 samples/s, Python frames only).
+    `py-spy record --idle` (50 samples/s, Python frames only; `--idle` keeps
+    the samples where the Python thread waits for TensorFlow's executor).
     """
     stem = f"{preset}.{kind}.{quantize or seed}"
     json_out, log_path = Path(log_dir) / f"{stem}.json", Path(log_dir) / f"{stem}.log"
-    prefix = [pyspy_path(), "record", "--rate", "50", "--format", "raw", "-o", str(pyspy),
-              "--"] if pyspy else []
+    prefix = [pyspy_path(), "record", "--idle", "--rate", "50", "--format", "raw",
+              "-o", str(pyspy), "--"] if pyspy else []
     command = prefix + [sys.executable, "-X", "faulthandler", str(Path(__file__).resolve()),
                "--worker", kind, "--preset", preset, "--json-out", str(json_out),
                "--seed", str(seed)]
@@ -503,6 +527,8 @@ def parse_args(argv=None):
     parser.add_argument("--out", default=str(REPO / "BENCHMARKS.md"),
                         help="markdown report; the JSON goes next to it")
     parser.add_argument("--logs", help="folder for worker logs (default: <out>.logs/)")
+    parser.add_argument("--render", metavar="JSON",
+                        help="only re-write the markdown (--out) from an earlier run's JSON")
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     parser.add_argument("--preset", help=argparse.SUPPRESS)
     parser.add_argument("--json-out", help=argparse.SUPPRESS)
@@ -516,6 +542,11 @@ def main(argv=None):
     args = parse_args(argv)
     if args.worker:
         return run_worker(args)
+    if args.render:
+        results = json.loads(Path(args.render).read_text())
+        Path(args.out).write_text(bench_report.render(results))
+        print(f"wrote {args.out} from {args.render}")
+        return None
     settings = Settings.for_mode(args.quick)
     names = [n.strip() for n in args.presets.split(",")] if args.presets else None
     specs, missing = registered_headlines(names)

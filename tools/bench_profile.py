@@ -22,7 +22,11 @@ import time
 import numpy as np
 
 HOT_FRAME = "hot_loop"
+HOT_SECONDS, HOT_SECONDS_QUICK = 20.0, 5.0  # length of the py-spy window
 EXECUTE_FRAMES = ("quick_execute",)  # TFE_Py_Execute: the graph runs in C++ below it
+STEP_WRAPPER_FRAME = "_make_function.<locals>.function"  # Keras' train-function call
+FIT_LOOP_FRAME = "TensorFlowTrainer.fit"
+SAMPLE_KINDS = ("executor", "step_python", "fit_loop_python", "other_python")
 
 
 def _count_trace_calls(model):
@@ -144,30 +148,49 @@ def hot_loop(runner, blocks):
     return [runner.fit_block(runner.steps) for _ in range(blocks)]
 
 
+def _sample_kind(stack, leaf):
+    """Where a py-spy sample of the hot loop was: see `summarize_pyspy`."""
+    if any(name in leaf for name in EXECUTE_FRAMES):
+        return "executor"
+    if STEP_WRAPPER_FRAME in stack:
+        return "step_python"
+    if FIT_LOOP_FRAME in stack:
+        return "fit_loop_python"
+    return "other_python"
+
+
 def summarize_pyspy(raw_text):
-    """Shares of py-spy samples (collapsed stacks) inside `hot_loop`.
+    """Shares of py-spy samples (collapsed stacks) inside `hot_loop`, by kind.
+
+    Kinds: `executor` (the innermost Python frame is TensorFlow's
+    `quick_execute`: the graph runs in C++ below it), `step_python` (Python
+    inside Keras' train-function call around it: iterator optionals,
+    structure flattening), `fit_loop_python` (Keras' `fit` loop outside the
+    call: callbacks, epoch iterator, logs, per-fit setup) and `other_python`
+    (around `fit`: keras_gen's input checks, traceback filtering).
 
     Returns:
-        dict: `samples`, `executing_graph` (stacks ending in TensorFlow's
-        C++ executor), `python` (the rest: Keras' loop, iterators, callbacks)
-        and `top_python_frames` (innermost frames outside the executor).
+        dict: `samples`, a share per kind, and `top_python_frames`
+        (innermost frames outside the executor).
     """
-    total, executing, frames = 0, 0, collections.Counter()
+    total, kinds, frames = 0, collections.Counter(), collections.Counter()
     for line in raw_text.splitlines():
         stack, _, count = line.rpartition(" ")
         if HOT_FRAME not in stack or not count.isdigit():
             continue
-        total += int(count)
+        count = int(count)
+        total += count
         leaf = stack.split(";")[-1]
-        if any(name in leaf for name in EXECUTE_FRAMES):
-            executing += int(count)
-        else:
-            frames[leaf.split(" (")[0]] += int(count)
+        kind = _sample_kind(stack, leaf)
+        kinds[kind] += count
+        if kind != "executor":
+            frames[leaf.split(" (")[0]] += count
     if not total:
         return {"samples": 0}
-    return {"samples": total, "executing_graph": executing / total,
-            "python": 1 - executing / total,
-            "top_python_frames": {k: v / total for k, v in frames.most_common(8)}}
+    result = {"samples": total}
+    result.update({kind: kinds[kind] / total for kind in SAMPLE_KINDS})
+    result["top_python_frames"] = {k: v / total for k, v in frames.most_common(8)}
+    return result
 
 
 def profile_preset(spec, settings, tiny=False, log=print):
@@ -190,7 +213,8 @@ def profile_preset(spec, settings, tiny=False, log=print):
     runner = bench_measure.ThroughputRunner(
         spec, bench_measure.TrainConfig("default", batch), x, tiny=tiny)
     runner.warm_up(settings.target_seconds)
+    window = HOT_SECONDS_QUICK if settings.quick else HOT_SECONDS
     start = time.perf_counter()
-    rates = hot_loop(runner, settings.repeats)
+    rates = hot_loop(runner, max(1, round(window / settings.target_seconds)))
     result["hot_loop"] = {"seconds": time.perf_counter() - start, "images_per_second": rates}
     return result

@@ -74,10 +74,11 @@ under the same load. The rate is what TensorFlow's own (oneDNN) kernels
 reach on a large product with both cores, not the CPU's theoretical peak.
 
 **Peak memory.** `resource.getrusage(RUSAGE_SELF).ru_maxrss` of the
-subprocess: after imports (TensorFlow itself), right after the default
-configuration has been traced and timed once (the training footprint at the
-preset batch size), and at the end (all configurations alive at once,
-including XLA-compiled ones). Export and quality jobs report their own peaks.
+subprocess (Linux reports KiB): after imports (TensorFlow itself), right after
+the default configuration's warm-up (tracing plus two short `fit` calls: the
+training footprint at the preset batch size, with the FLOP-counting traces
+before it), and at the end (all configurations alive at once, including
+XLA-compiled ones). Export and quality jobs report their own peaks.
 
 **Inference latency (batch 1).** `kg.export.export(model, dir, quantize=q)`
 for q = None (writes the SavedModel and float32 `.tflite`), "float16" and
@@ -401,8 +402,9 @@ def profiling_section(results):
                        for case in ("tfdata", "tfdata_prebuilt")),
             _num(overhead["fit_seconds"] * 1e3, 2), _num(overhead["bare_seconds"] * 1e3, 2),
             f"{overhead['overhead_fraction']:.1%}",
-            f"{pyspy['executing_graph']:.0%} / {pyspy['python']:.0%} ({pyspy['samples']})"
-            if pyspy.get("samples") else pyspy.get("note", "-"),
+            " / ".join(f"{pyspy.get(k, 0):.0%}" for k in ("executor", "step_python",
+                                                           "fit_loop_python", "other_python"))
+            + f" ({pyspy['samples']})" if pyspy.get("samples") else pyspy.get("note", "-"),
             ", ".join(f"{k} x{v}" for k, v in graph["casts"].items()) or "none",
             len(graph["float_tensor_casts"]),
             ", ".join(f"{k}: {v}" for k, v in graph["devices"].items())])
@@ -411,15 +413,19 @@ def profiling_section(results):
             "(with the optimizer built before the first fit in the last case) and the "
             "seconds of the first call (tracing included); ms per "
             "step of `fit` (tf.data) and of the same compiled step in a bare Python loop on "
-            "one fixed batch; py-spy samples (Python frames, 50/s) inside the timed `fit` "
-            "blocks, split into \"inside TensorFlow's executor\" and \"Python around it\"; "
-            "the step graph's casts and op placement.", ""]
+            "one fixed batch; py-spy samples (Python frames, 50/s, idle included) of "
+            "about 20 s of `fit` blocks, by where the main thread was: inside TensorFlow's "
+            "executor (`quick_execute`), Python inside Keras' train-function call "
+            "(iterator optionals, nest flattening), Python in Keras' `fit` loop (callbacks, "
+            "logs, per-`fit` setup), other Python around `fit`; the step graph's casts and "
+            "op placement.", ""]
     if rows:
         text.append(_table(["preset", "batch", "traces per fit: tf.data / numpy / "
                             "optimizer prebuilt", "first fit s: default / prebuilt",
                             "fit ms/step",
-                            "bare step ms/step", "fit overhead", "py-spy executor / Python "
-                            "(samples)", "casts in step", "float tensor casts",
+                            "bare step ms/step", "fit overhead", "py-spy: executor / step "
+                            "Python / fit loop / other (samples)", "casts in step",
+                            "float tensor casts",
                             "op devices"], rows))
     text += ["", PROFILING_NOTES]
     return "\n".join(text)
