@@ -114,3 +114,13 @@ def test_preset_is_registered_with_alias_search_space_and_compile_defaults():
     variant.compile(**{**spec.compile, **compile_overrides})
     assert variant.loss_name in kg.losses.ADVERSARIAL_LOSSES
     assert isinstance(variant.g_optimizer, keras.optimizers.Adam)
+
+
+def test_generator_base_convs_add_stride_one_convolutions_at_the_lowest_resolution():
+    gan = kg.models.DCGAN((28, 28, 1), generator_base_convs=(6, 5), **TINY)
+    base = [layer for layer in gan.generator.layers if layer.name.startswith("g_base_conv")]
+    assert [layer.filters for layer in base] == [6, 5]
+    assert [tuple(layer.output.shape[1:3]) for layer in base] == [(7, 7), (7, 7)]
+    assert gan.get_config()["generator_base_convs"] == [6, 5]
+    with pytest.raises(ValueError, match="generator_base_convs"):
+        kg.models.DCGAN(generator_base_convs=(0,))

@@ -28,6 +28,9 @@ class DCGAN(GAN):
             halving per entry. Defaults to `(64, 128)`.
         kernel_size: int. Convolution kernel size (4 avoids the checkerboard of
             odd kernels with stride 2). Defaults to `4`.
+        generator_base_convs: filters of stride-1 3x3 convolutions (batch norm,
+            ReLU) right after the projection, at the lowest resolution, where
+            they are cheap. Defaults to `()` (the plain recipe).
         minibatch: "discrimination" (`kg.layers.MinibatchDiscrimination`),
             "stddev" (`kg.layers.MinibatchStdDev`) or None. Defaults to `None`.
         minibatch_kernels, minibatch_kernel_dim: size of minibatch
@@ -50,7 +53,8 @@ class DCGAN(GAN):
     """
 
     def __init__(self, image_shape=(28, 28, 1), latent_dim=100, generator_filters=(128, 64),
-                 discriminator_filters=(64, 128), kernel_size=4, minibatch=None,
+                 discriminator_filters=(64, 128), kernel_size=4, generator_base_convs=(),
+                 minibatch=None,
                  minibatch_kernels=32, minibatch_kernel_dim=8, group_size=4,
                  discriminator_norm="batch", dropout=0.0, ema=None, replay=None, seed=None,
                  **kwargs):
@@ -62,6 +66,8 @@ class DCGAN(GAN):
         discriminator_filters = validation.check_int_sequence(
             discriminator_filters, "discriminator_filters", allow_empty=False)
         kernel_size = validation.check_positive_int(kernel_size, "kernel_size")
+        generator_base_convs = validation.check_int_sequence(generator_base_convs,
+                                                             "generator_base_convs")
         validation.check_choice(minibatch, "minibatch", networks.MINIBATCH_CHOICES)
         validation.check_choice(discriminator_norm, "discriminator_norm", networks.NORM_CHOICES)
         minibatch_kernels = validation.check_positive_int(minibatch_kernels, "minibatch_kernels")
@@ -73,7 +79,8 @@ class DCGAN(GAN):
             raise ValueError(f"seed must be a non-negative int or None, got {seed!r}.")
         # -- networks --
         generator = networks.build_generator(image_shape, latent_dim, generator_filters,
-                                             kernel_size, seed=seed)
+                                             kernel_size, base_convs=generator_base_convs,
+                                             seed=seed)
         discriminator = networks.build_discriminator(
             image_shape, discriminator_filters, kernel_size, norm=discriminator_norm,
             minibatch=minibatch, minibatch_kernels=minibatch_kernels,
@@ -85,6 +92,7 @@ class DCGAN(GAN):
         self.generator_filters = generator_filters
         self.discriminator_filters = discriminator_filters
         self.kernel_size = kernel_size
+        self.generator_base_convs = generator_base_convs
         self.minibatch = minibatch
         self.minibatch_kernels = minibatch_kernels
         self.minibatch_kernel_dim = minibatch_kernel_dim
@@ -97,6 +105,7 @@ class DCGAN(GAN):
         config.update(
             image_shape=list(self.image_shape), generator_filters=list(self.generator_filters),
             discriminator_filters=list(self.discriminator_filters), kernel_size=self.kernel_size,
+            generator_base_convs=list(self.generator_base_convs),
             minibatch=self.minibatch, minibatch_kernels=self.minibatch_kernels,
             minibatch_kernel_dim=self.minibatch_kernel_dim, group_size=self.group_size,
             discriminator_norm=self.discriminator_norm, dropout=self.dropout)

@@ -32,11 +32,13 @@ def start_size(image_shape, steps):
     return tuple(math.ceil(d / 2 ** steps) for d in image_shape[:2])
 
 
-def build_generator(image_shape, latent_dim, filters=(128, 64), kernel_size=4, seed=None,
-                    name="generator"):
+def build_generator(image_shape, latent_dim, filters=(128, 64), kernel_size=4, base_convs=(),
+                    seed=None, name="generator"):
     """Latents `(batch, latent_dim)` -> images `(batch, *image_shape)` in [-1, 1].
 
-    A dense projection to `(h0, w0, filters[0])`, then one stride-2 transposed
+    A dense projection to `(h0, w0, filters[0])`, optionally stride-1 3x3
+    convolutions of `base_convs` filters at that low resolution (cheap: the
+    spatial grid is small), then one stride-2 transposed
     convolution per further entry of `filters` (batch norm, ReLU) and a last
     stride-2 transposed convolution to the image channels (tanh): `len(filters)`
     doublings in all. `h0 = ceil(h / 2**len(filters))`; if the result is larger
@@ -51,6 +53,11 @@ def build_generator(image_shape, latent_dim, filters=(128, 64), kernel_size=4, s
     x = keras.layers.Reshape((h0, w0, filters[0]), name="g_reshape")(x)
     x = keras.layers.BatchNormalization(momentum=BN_MOMENTUM, name="g_bn_0")(x)
     x = keras.layers.ReLU(name="g_relu_0")(x)
+    for j, width_j in enumerate(base_convs):
+        x = keras.layers.Conv2D(width_j, 3, padding="same", use_bias=False,
+                                kernel_initializer=_init(seed, 20 + j), name=f"g_base_conv_{j}")(x)
+        x = keras.layers.BatchNormalization(momentum=BN_MOMENTUM, name=f"g_base_bn_{j}")(x)
+        x = keras.layers.ReLU(name=f"g_base_relu_{j}")(x)
     for i, width_i in enumerate(filters[1:], start=1):
         x = keras.layers.Conv2DTranspose(width_i, kernel_size, strides=2, padding="same",
                                          use_bias=False, kernel_initializer=_init(seed, i),

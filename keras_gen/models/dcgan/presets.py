@@ -52,17 +52,27 @@ def search_space(hp):
     }
 
 
+LEARNING_RATE = 5e-4
+
+
+def adam_config(learning_rate=LEARNING_RATE, beta_1=0.5):
+    """An Adam optimizer as a config dict: each `compile` makes a fresh optimizer from it
+    (a shared instance would carry one model's state into the next)."""
+    return {"class_name": "Adam", "config": {"learning_rate": learning_rate, "beta_1": beta_1}}
+
+
 register_presets(PresetSpec(
     name="dcgan_mnist_28",
     family="gan",
     model_class=DCGAN,
-    config={"image_shape": (28, 28, 1), "latent_dim": 64, "generator_filters": (128, 64),
-            "discriminator_filters": (64, 128), "ema": 0.999, "seed": 0},
+    config={"image_shape": (28, 28, 1), "latent_dim": 64, "generator_filters": (256, 64),
+            "generator_base_convs": (128,), "discriminator_filters": (64, 128, 256),
+            "ema": 0.999, "seed": 0},
     tiny_config={"image_shape": (8, 8, 1), "latent_dim": 4, "generator_filters": (4,),
-                 "discriminator_filters": (4,)},
+                 "generator_base_convs": (), "discriminator_filters": (4,)},
     data={"name": "mnist"},
-    compile={},
-    fit={"epochs": 40, "batch_size": 64},
+    compile={"g_optimizer": adam_config(), "d_optimizer": adam_config()},
+    fit={"epochs": 60, "batch_size": 32},
     aliases=("dcgan",),
     description="DCGAN (transposed-conv generator, strided-conv discriminator, batch norm) "
                 "with an EMA generator, on the 4,000 MNIST training digits.",
