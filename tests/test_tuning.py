@@ -88,3 +88,23 @@ def test_distributed_search_chief_and_worker_on_loopback(tmp_path):
     trial_dirs = [p for p in (tmp_path / "search" / "tiny_test_ae").iterdir()
                   if p.name.startswith("trial_")]
     assert len(trial_dirs) == 3
+
+
+FAMILY_PRESETS = [n for n in ("ae_mnist_28", "conv_ae_mnist_28", "recurrent_ae_mnist_rows",
+                              "vae_mnist_28", "dcgan_mnist_28", "progan_mnist_32",
+                              "stylegan_mnist_32") if n in kg.zoo.names()]
+
+
+@pytest.mark.parametrize("name", FAMILY_PRESETS)
+def test_short_search_per_family(name, tmp_path):
+    """One trial of each family's own search space, with its own objective."""
+    spec = kg.zoo.get(name)
+    x = spec.build(tiny=True, seed=0).example_data(48, seed=1)
+    search, best, hp = kg.zoo.run_search(name, x[:32], max_trials=1, epochs=1, tiny=True,
+                                         validation_data=x[32:], batch_size=16,
+                                         directory=str(tmp_path), verbose=0)
+    objective = kg.zoo.objective_for(spec.family).name
+    assert search.oracle.objective.name == objective
+    trial = search.oracle.get_best_trials(1)[0]
+    assert np.isfinite(trial.score)
+    assert hp.values and best.compiled

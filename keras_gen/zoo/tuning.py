@@ -56,6 +56,8 @@ def _hypermodel_class():
         def build(self, hp):
             overrides = dict(self.spec.search_space(hp))
             compile_overrides = overrides.pop("compile", {})
+            if self.tiny:  # the tiny config's sizes win: they fit its small resolution
+                overrides = {k: v for k, v in overrides.items() if k not in self.spec.tiny_config}
             model = self.spec.build(tiny=self.tiny, **{**self.fixed, **overrides})
             model.compile(**{**self.spec.compile, **compile_overrides})
             return model
@@ -124,7 +126,8 @@ def run_search(name, data, tuner="random", max_trials=10, epochs=5, directory=No
             no `validation_data` is given.
         validation_data: held-out images; for GANs, the real images the
             Frechet distance compares with.
-        tiny: search around the tiny config (for smoke tests).
+        tiny: search around the tiny config (for smoke tests); its own sizes
+            stay fixed, the other searched values vary.
         callbacks: extra Keras callbacks for every trial.
         **fixed: constructor overrides applied to every trial.
 
