@@ -134,8 +134,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=10.0,
                         help="wall-clock budget of the floor run (default 10)")
-    parser.add_argument("--compare-epochs", type=int, default=15,
-                        help="epochs of each comparison row (default 15)")
+    parser.add_argument("--compare-epochs", type=int, default=10,
+                        help="epochs of each comparison row (default 10)")
     parser.add_argument("--variants", nargs="*", default=list(VARIANTS),
                         help=f"comparison rows (default all: {' '.join(VARIANTS)})")
     parser.add_argument("--skip-comparison", action="store_true")

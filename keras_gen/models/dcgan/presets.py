@@ -52,7 +52,7 @@ def search_space(hp):
     }
 
 
-LEARNING_RATE = 5e-4
+LEARNING_RATE = 1e-3
 
 
 def adam_config(learning_rate=LEARNING_RATE, beta_1=0.5):
