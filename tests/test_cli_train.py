@@ -48,3 +48,10 @@ def test_fit_recipe_overrides():
     kwargs, callbacks, supervised = train.fit_recipe(kg.zoo.get("dcgan"), epochs=3, batch_size=8)
     assert kwargs["epochs"] == 3 and kwargs["batch_size"] == 8
     assert callbacks == [] and supervised is False
+
+
+def test_train_under_a_mirrored_strategy(tmp_path, capsys):
+    code = cli.main(["train", "dcgan", "--tiny", "--epochs", "1", "--limit", "16",
+                     "--no-evaluate", "--strategy", "mirrored", "--out", str(tmp_path)])
+    assert code == 0, capsys.readouterr().err
+    assert (tmp_path / "dcgan_mnist_28" / "model.weights.h5").exists()

@@ -31,6 +31,10 @@ def add_arguments(parser):
     parser.add_argument("--tiny", action="store_true",
                         help="smoke test: the preset's tiny configuration, data resized to it")
     parser.add_argument("--limit", type=int, help="train on the first LIMIT examples only")
+    parser.add_argument("--strategy", default="default",
+                        choices=("default", "mirrored", "multiworker"),
+                        help="tf.distribute strategy: mirrored (all local devices) or "
+                             "multiworker (TF_CONFIG on every worker); see README 'Scaling out'")
 
 
 def _positive(value, flag):
@@ -95,8 +99,11 @@ def run(args):
     _positive(args.samples_every, "--samples-every")
     spec = kg.zoo.get(args.name)
     keras.utils.set_random_seed(args.seed)
-    model = spec.build(tiny=args.tiny)
-    model.compile(**spec.compile)
+    from keras_gen import distribute
+
+    with distribute.get_strategy(args.strategy).scope():
+        model = spec.build(tiny=args.tiny)
+        model.compile(**spec.compile)
     x, labels = training_data(spec, model, limit=args.limit, resize=args.tiny)
     fit_kwargs, callbacks, supervised = fit_recipe(spec, args.epochs, args.batch_size)
     out = Path(args.out)
