@@ -9,11 +9,12 @@ the corrupted input with the clean one.
 import keras
 from keras import ops
 
-from keras_gen import validation
+from keras_gen import _config, validation
+from keras_gen._config import ConfigObject
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
-class Noise:
+class Noise(ConfigObject):
     """Base class: corrupts a batch when `training` is true.
 
     Subclasses implement `corrupt(x, seed)` and `get_config()`.
@@ -35,22 +36,6 @@ class Noise:
     def corrupt(self, x, seed):
         raise NotImplementedError(f"{type(self).__name__} must implement corrupt(x, seed).")
 
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __eq__(self, other):
-        return type(self) is type(other) and self.get_config() == other.get_config()
-
-    def __hash__(self):
-        return hash((type(self).__name__, tuple(sorted(self.get_config().items()))))
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
@@ -112,18 +97,10 @@ class Mask(Noise):
 
 def get(identifier):
     """A noise object from None, a `Noise`, or its serialized dict (from a model config)."""
-    if identifier is None or isinstance(identifier, Noise):
-        return identifier
-    if isinstance(identifier, dict):
-        obj = keras.saving.deserialize_keras_object(identifier)
-        if isinstance(obj, Noise):
-            return obj
-    raise ValueError(
-        "noise must be None or a keras_gen noise object (kg.noise.Gaussian(stddev), "
-        f"kg.noise.Mask(rate)), got {identifier!r}."
-    )
+    return _config.get(identifier, Noise, "noise", "a keras_gen noise object "
+                       "(kg.noise.Gaussian(stddev), kg.noise.Mask(rate))")
 
 
 def serialize(noise):
     """The JSON-ready config of a noise object (None stays None)."""
-    return None if noise is None else keras.saving.serialize_keras_object(noise)
+    return _config.serialize(noise)

@@ -8,6 +8,9 @@ Each penalty maps a code batch `(batch, ...)` to a per-example penalty
 import keras
 from keras import ops
 
+from keras_gen import _config
+from keras_gen._config import ConfigObject
+
 EPSILON = 1e-7
 
 
@@ -23,7 +26,7 @@ def _flat(code):
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
-class ActivityPenalty:
+class ActivityPenalty(ConfigObject):
     """Base class of code penalties.
 
     Attributes:
@@ -37,22 +40,6 @@ class ActivityPenalty:
         """Per-example penalty `(batch,)` of a code batch `(batch, ...)`."""
         raise NotImplementedError(f"{type(self).__name__} must implement __call__(code).")
 
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __eq__(self, other):
-        return type(self) is type(other) and self.get_config() == other.get_config()
-
-    def __hash__(self):
-        return hash((type(self).__name__, tuple(sorted(self.get_config().items()))))
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
@@ -121,19 +108,11 @@ class KLSparsity(ActivityPenalty):
 
 def get(identifier):
     """A penalty from None, an `ActivityPenalty`, or its serialized dict."""
-    if identifier is None or isinstance(identifier, ActivityPenalty):
-        return identifier
-    if isinstance(identifier, dict):
-        obj = keras.saving.deserialize_keras_object(identifier)
-        if isinstance(obj, ActivityPenalty):
-            return obj
-    raise ValueError(
-        "sparsity must be None or a keras_gen sparsity penalty "
-        "(kg.regularizers.L1Activity(weight), kg.regularizers.KLSparsity(target, weight)), "
-        f"got {identifier!r}."
-    )
+    return _config.get(identifier, ActivityPenalty, "sparsity", "a keras_gen sparsity penalty "
+                       "(kg.regularizers.L1Activity(weight), "
+                       "kg.regularizers.KLSparsity(target, weight))")
 
 
 def serialize(penalty):
     """The JSON-ready config of a penalty (None stays None)."""
-    return None if penalty is None else keras.saving.serialize_keras_object(penalty)
+    return _config.serialize(penalty)
