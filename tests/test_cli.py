@@ -30,3 +30,13 @@ def test_non_tensorflow_backend_is_refused():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env=env, timeout=120)
     assert result.returncode != 0 and "KERAS_BACKEND" in result.stderr
+
+
+def test_tune_prints_a_summary_and_saves_the_best(tmp_path, capsys):
+    code = cli.main(["tune", "ae_mnist_28", "--max-trials", "2", "--epochs", "1", "--limit",
+                     "64", "--directory", str(tmp_path / "search"), "--save",
+                     str(tmp_path / "best")])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "val_reconstruction_loss" in out and "best:" in out
+    assert (tmp_path / "best" / "model.weights.h5").exists()
