@@ -127,7 +127,7 @@ def test_workers_and_report_structure(tmp_path):
     assert set(train) >= {"matmul_peak", "flops", "throughput", "errors", "rss_peak_mb",
                           "rss_after_default_mb", "rss_after_import_mb"}
     labels = [r["label"] for r in train["throughput"]]
-    assert labels == ["default", "batch 128", "xla", "spe8", "numpy arrays"]  # quick set
+    assert labels == ["default", "batch 128", "xla", "spe8"]  # the quick set
     assert set(train["flops"]) == {"64", "128"}
     export = bench.export_worker(ae, TINY, tiny=True, quantizations=(None,), log=_silent)
     formats = {(r["function"], r["format"], r["quantize"]) for r in export["rows"]}

@@ -16,9 +16,13 @@ traced or allocated slows the next:
 - `export`: latency per call of Keras, SavedModel and `.tflite` (float32,
   float16, int8) serving functions via `kg.export.export`;
 - `quality` (GANs and VAEs, one subprocess per seed): the preset's headline
-  metric after 1, 2, 5 and 10 minutes of training (10, 20, 40 s in quick mode);
+  metric after 1, 2, 5 and 10 minutes of training (5, 10, 20 s in quick mode);
 - `profile` (the VAE and the DCGAN, under py-spy when installed): retracing,
   per-step overhead of `fit`, the step graph's ops (`bench_profile`).
+
+`--quick` (for developing the tool; its numbers are rough): 3 rounds of
+0.6 s, the preset batch size and twice it, XLA and steps per execution only,
+float32 export only, quality after 5, 10 and 20 s with one seed.
 
 `--worker KIND --preset NAME --json-out PATH` runs one such job (what the
 parent does for each preset); see `BENCHMARKS.md` for the methods.
@@ -66,6 +70,7 @@ class Settings:
     quality_checkpoints: tuple  # seconds of training
     quality_repeats: int        # seeds
     worker_timeout: int         # seconds per subprocess
+    export_variants: tuple = EXPORT_VARIANTS  # one export subprocess each
 
     @classmethod
     def for_mode(cls, quick):
@@ -74,11 +79,11 @@ class Settings:
             return cls(True, repeats=3, target_seconds=0.6, batch_factors=(1, 2),
                        matmul_n=1024, matmul_repeats=5, export_repeats=1,
                        quality_checkpoints=(5, 10, 20), quality_repeats=1,
-                       worker_timeout=900)
+                       worker_timeout=1800, export_variants=("float32",))
         return cls(False, repeats=5, target_seconds=2.0, batch_factors=(0.5, 1, 2, 4),
                    matmul_n=2048, matmul_repeats=9, export_repeats=3,
                    quality_checkpoints=(60, 120, 300, 600), quality_repeats=3,
-                   worker_timeout=3600)
+                   worker_timeout=7200)
 
 
 # -- the machine ----------------------------------------------------------------
@@ -145,8 +150,8 @@ def batch_sizes(spec, settings):
 def train_configs(spec, settings):
     """`TrainConfig`s: the default first, the batch sweep, then the settings.
 
-    Quick mode leaves out the combined XLA + steps-per-execution row and the
-    cache / prefetch rows (each costs a traced model).
+    Quick mode keeps the batch sweep, XLA and steps per execution only (each
+    row costs a traced model).
     """
     from bench_measure import TrainConfig
 
@@ -162,8 +167,8 @@ def train_configs(spec, settings):
             TrainConfig("no cache", base, pipeline="tfdata_nocache"),
             TrainConfig("no prefetch", base, pipeline="tfdata_noprefetch"),
             TrainConfig("no cache, no prefetch", base, pipeline="tfdata_plain"),
+            TrainConfig("numpy arrays", base, pipeline="numpy"),
         ]
-    configs.append(TrainConfig("numpy arrays", base, pipeline="numpy"))
     return configs
 
 
@@ -504,7 +509,7 @@ def benchmark(specs, missing, settings, log_dir, command, tiny=False, log=print)
         log(f"== {spec.name} ({spec.family})")
         train = spawn("train", spec.name, settings, log_dir, tiny=tiny)
         export = merge_exports({q: spawn("export", spec.name, settings, log_dir, tiny=tiny,
-                                         quantize=q) for q in EXPORT_VARIANTS})
+                                         quantize=q) for q in settings.export_variants})
         quality = None
         if wants_quality(spec):
             quality = [spawn("quality", spec.name, settings, log_dir, seed=seed, tiny=tiny)
