@@ -3,6 +3,7 @@
     python tools/floors_gan.py                      # floor run + comparison table
     python tools/floors_gan.py --skip-comparison    # only the floor run
     python tools/floors_gan.py --variants replay hinge --compare-epochs 10
+    python tools/floors_gan.py --skip-floor --variants replay   # redo rows, keep the rest
 
 The floor run trains the `dcgan_mnist_28` preset (its config, compile settings
 and batch size) for at most `--minutes` of wall-clock time (and at most the
@@ -139,6 +140,10 @@ def main(argv=None):
     parser.add_argument("--variants", nargs="*", default=list(VARIANTS),
                         help=f"comparison rows (default all: {' '.join(VARIANTS)})")
     parser.add_argument("--skip-comparison", action="store_true")
+    parser.add_argument("--skip-floor", action="store_true",
+                        help="keep the floor run (and other rows) of the existing --out file "
+                             "and (re)run only the chosen comparison rows")
+    parser.add_argument("--note", help="a note stored with the rows run now")
     parser.add_argument("--out", default=str(ROOT / "docs" / "results" / "gan.json"))
     parser.add_argument("--images", default=str(ROOT / "docs" / "images"))
     args = parser.parse_args(argv)
@@ -152,31 +157,46 @@ def main(argv=None):
     images_dir.mkdir(parents=True, exist_ok=True)
     x_train, _ = kg.data.load_arrays("mnist", "train")
     x_test, _ = kg.data.load_arrays("mnist", "test")
-    result = {"issue": 6, "preset": PRESET, "command": "python tools/floors_gan.py "
-              + " ".join(sys.argv[1:] if argv is None else argv),
-              "environment": environment(), "samples": SAMPLES,
-              "reference": {"train_vs_test_frechet_distance": round(float(
-                  kg.metrics.frechet_distance(x_test, x_train[:SAMPLES])), 3)}}
-
-    row, model = train_variant("baseline", x_train, x_test, images_dir, minutes=args.minutes)
-    row["variant"] = "floor"
-    os.replace(images_dir / "gan_baseline.png", images_dir / "gan_dcgan_samples.png")
-    row["samples_png"] = _shown(images_dir / "gan_dcgan_samples.png")
-    row["passes"] = {"frechet_distance_below_20": row["frechet_distance"] < FLOOR_FD,
-                     f"at_least_{FLOOR_CLASSES}_classes": row["classes_covered"] >= FLOOR_CLASSES,
-                     f"within_{args.minutes:g}_minutes": row["training_seconds"]
-                     <= args.minutes * 60 + 10}
-    result["floor"] = row
-    _write(result, args.out)
+    command = "python tools/floors_gan.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    if args.skip_floor:
+        if not Path(args.out).exists():
+            parser.error(f"--skip-floor needs an existing results file, {args.out} is missing.")
+        result = json.loads(Path(args.out).read_text(encoding="utf-8"))
+        result.setdefault("later_commands", []).append(command)
+        row = result["floor"]
+    else:
+        result = {"issue": 6, "preset": PRESET, "command": command,
+                  "environment": environment(), "samples": SAMPLES,
+                  "reference": {"train_vs_test_frechet_distance": round(float(
+                      kg.metrics.frechet_distance(x_test, x_train[:SAMPLES])), 3)}}
+        row, _ = train_variant("baseline", x_train, x_test, images_dir, minutes=args.minutes)
+        row["variant"] = "floor"
+        os.replace(images_dir / "gan_baseline.png", images_dir / "gan_dcgan_samples.png")
+        row["samples_png"] = _shown(images_dir / "gan_dcgan_samples.png")
+        row["passes"] = {
+            "frechet_distance_below_20": row["frechet_distance"] < FLOOR_FD,
+            f"at_least_{FLOOR_CLASSES}_classes": row["classes_covered"] >= FLOOR_CLASSES,
+            f"within_{args.minutes:g}_minutes": row["training_seconds"] <= args.minutes * 60 + 10}
+        result["floor"] = row
+        _write(result, args.out)
 
     if not args.skip_comparison:
-        result["comparison"] = {"epochs_each": args.compare_epochs, "rows": []}
+        comparison = result.setdefault("comparison", {"epochs_each": args.compare_epochs,
+                                                      "rows": []})
+        if comparison["epochs_each"] != args.compare_epochs:
+            parser.error(f"the existing rows ran {comparison['epochs_each']} epochs each; "
+                         f"use --compare-epochs {comparison['epochs_each']}.")
         for name in args.variants:
             comparison_row, _ = train_variant(name, x_train, x_test, images_dir,
                                               epochs=args.compare_epochs)
-            result["comparison"]["rows"].append(comparison_row)
+            if args.note:
+                comparison_row["note"] = args.note
+            kept = [r for r in comparison["rows"] if r["variant"] != name]
+            order = list(VARIANTS)
+            comparison["rows"] = sorted(kept + [comparison_row],
+                                        key=lambda r: order.index(r["variant"]))
             _write(result, args.out)
-        print(table(result["comparison"]["rows"]))
+        print(table(comparison["rows"]))
     passed = all(row["passes"].values())
     print(f"floor: FD {row['frechet_distance']:.2f} (< {FLOOR_FD}), {row['classes_covered']} "
           f"classes (>= {FLOOR_CLASSES}) in {row['training_seconds']:.0f} s: "

@@ -93,31 +93,44 @@ class ReplayBuffer(keras.layers.Layer):
         self.position.assign((self.position + count) % self.capacity)
         self.filled.assign(ops.minimum(self.filled + count, self.capacity))
 
-    def mix(self, fakes, seed=None):
-        """The discriminator's fake half: `fakes` with a fraction `ratio` replayed.
+    def blend(self, fakes, seed=None):
+        """`fakes` with their first `round(ratio * batch)` rows replaced by buffer samples.
 
-        The first `round(ratio * batch)` rows are replaced by buffer samples
-        (fakes are i.i.d., so which rows does not matter); nothing is replaced
-        while the buffer is empty. The fresh `fakes` are then pushed.
+        Nothing is replaced while the buffer is empty, and nothing is pushed (see
+        `mix`). Fakes are i.i.d., so which rows are replaced does not matter.
 
         Args:
             fakes: `(batch, *image_shape)` freshly generated images.
             seed: the model's `keras.random.SeedGenerator` (or an int).
 
         Returns:
-            A tensor like `fakes`.
+            `(blended, fresh)`: a tensor like `fakes` (replayed rows carry no
+            gradient) and a float mask `(batch,)`, 1 where a row is still fresh.
         """
         fakes = ops.cast(fakes, "float32")
         batch = ops.shape(fakes)[0]
         replayed_count = ops.cast(
             ops.round(self.ratio * ops.cast(batch, "float32")), "int32")
         replayed_count = ops.where(ops.greater(self.filled, 0), replayed_count, 0)
-        from_buffer = self.sample(batch, seed)
-        take = ops.arange(batch, dtype="int32") < replayed_count
-        mixed = ops.where(ops.reshape(take, (-1,) + (1,) * len(self.image_shape)),
-                          from_buffer, fakes)
+        from_buffer = ops.stop_gradient(self.sample(batch, seed))
+        replayed = ops.arange(batch, dtype="int32") < replayed_count
+        blended = ops.where(ops.reshape(replayed, (-1,) + (1,) * len(self.image_shape)),
+                            from_buffer, fakes)
+        return blended, 1.0 - ops.cast(replayed, "float32")
+
+    def mix(self, fakes, seed=None):
+        """The discriminator's fake half: `blend(fakes)`, then `push(fakes)`.
+
+        Args:
+            fakes: `(batch, *image_shape)` freshly generated images.
+            seed: the model's `keras.random.SeedGenerator` (or an int).
+
+        Returns:
+            A tensor like `fakes`: a fraction `ratio` of its rows from the past.
+        """
+        blended, _ = self.blend(fakes, seed)
         self.push(fakes)
-        return mixed
+        return blended
 
     def call(self, fakes, seed=None):
         return self.mix(fakes, seed)

@@ -85,3 +85,12 @@ def test_state_survives_weight_save_and_load(tmp_path):
     other.set_weights(values)
     np.testing.assert_array_equal(other.images.numpy(), buffer.images.numpy())
     assert int(other.position.numpy()) == 4
+
+
+def test_blend_replaces_rows_without_pushing_and_marks_fresh_rows():
+    buffer, seed = make(), keras.random.SeedGenerator(0)
+    buffer.push(batch(1.0))
+    blended, fresh = buffer.blend(batch(2.0), seed)
+    np.testing.assert_array_equal(first_pixels(blended), [1, 1, 2, 2])
+    np.testing.assert_array_equal(ops.convert_to_numpy(fresh), [0, 0, 1, 1])
+    assert int(buffer.filled.numpy()) == 4  # blend does not push

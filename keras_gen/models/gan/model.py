@@ -468,17 +468,29 @@ class GAN(GenerativeModel):
                 discriminator sees them before the generated half (see the
                 class docstring).
 
+        With replay and a batch-dependent discriminator, the generated batch is
+        blended with replayed images in the same proportion as in phase 1 (the
+        replayed rows carry no gradient and do not count in the loss), so batch
+        statistics match those the discriminator learnt on.
+
         Returns:
             `(g_loss, fake_logits)`.
         """
         batch = ops.shape(real)[0]
         fakes = self.generate_images(self.sample_latents(batch), training=training)
+        fresh = None
+        if self.replay is not None and self.batch_dependent_discriminator:
+            fakes, fresh = self.replay.blend(fakes, seed=self.seed_generator)
         if self.joint_batch and self.batch_dependent_discriminator:
             both = ops.concatenate([ops.stop_gradient(real), fakes], axis=0)
             logits = self.discriminate(both, training=training)[batch:]
         else:
             logits = self.discriminate(fakes, training=training)
-        return autodiff.replica_mean(self._adversarial.generator(logits)), logits
+        per_example = self._adversarial.generator(logits)
+        if fresh is None:
+            return autodiff.replica_mean(per_example), logits
+        scale = ops.cast(batch, "float32") / ops.maximum(ops.sum(fresh), 1.0)
+        return autodiff.replica_mean(per_example * fresh) * scale, logits
 
     def generator_step(self, real):
         """Phase 2: one generator update on as many generated images as `real` holds."""
@@ -535,9 +547,8 @@ class GAN(GenerativeModel):
     def gan_config(self):
         """Config shared by every GAN: seed, name, trainable, latent_dim, ema, replay."""
         config = super().get_config()
-        config.update(
-            latent_dim=self.latent_dim, ema=self.ema,
-            replay=None if self.replay is None else keras.saving.serialize_keras_object(self.replay))
+        replay = None if self.replay is None else keras.saving.serialize_keras_object(self.replay)
+        config.update(latent_dim=self.latent_dim, ema=self.ema, replay=replay)
         return config
 
     def get_config(self):
