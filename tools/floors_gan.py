@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -42,6 +43,8 @@ VARIANTS = {
     "baseline": ({}, {}, "the preset as it is"),
     "replay": ({"replay": {"capacity": 2048, "ratio": 0.5}}, {},
                "experience replay: half the fake half from a 2,048-image buffer"),
+    "replay_light": ({"replay": {"capacity": 256, "ratio": 0.25}}, {},
+                     "experience replay: a quarter of the fake half from a 256-image buffer"),
     "minibatch_stddev": ({"minibatch": "stddev"}, {}, "MinibatchStdDev(4) before the logit"),
     "minibatch_discrimination": ({"minibatch": "discrimination"}, {},
                                  "MinibatchDiscrimination(32, 8) before the logit"),
@@ -157,7 +160,7 @@ def main(argv=None):
     images_dir.mkdir(parents=True, exist_ok=True)
     x_train, _ = kg.data.load_arrays("mnist", "train")
     x_test, _ = kg.data.load_arrays("mnist", "test")
-    command = "python tools/floors_gan.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    command = "python tools/floors_gan.py " + shlex.join(sys.argv[1:] if argv is None else argv)
     if args.skip_floor:
         if not Path(args.out).exists():
             parser.error(f"--skip-floor needs an existing results file, {args.out} is missing.")

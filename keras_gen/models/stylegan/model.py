@@ -115,7 +115,8 @@ class StyleGAN(ProgressiveGAN):
         """`w_avg + psi * (ws - w_avg)` (psi = 1 leaves ws unchanged)."""
         if isinstance(truncation_psi, (int, float)) and truncation_psi == 1.0:
             return ws
-        return self.w_avg + ops.cast(truncation_psi, ws.dtype) * (ws - self.w_avg)
+        w_avg = ops.cast(self.w_avg, ws.dtype)
+        return w_avg + ops.cast(truncation_psi, ws.dtype) * (ws - w_avg)
 
     def mixed_styles(self, z, mapping, training):
         """Per-layer styles `(batch, num_ws, w_dim)` with style mixing when training."""
@@ -145,7 +146,8 @@ class StyleGAN(ProgressiveGAN):
         logs = super().train_step(data)
         batch = ops.shape(self.unpack_x(data))[0]
         w = self.sampling_generator.mapping(self.sample_latents(batch), training=False)
-        self.w_avg.assign(W_AVG_DECAY * self.w_avg + (1.0 - W_AVG_DECAY) * ops.mean(w, axis=0))
+        batch_mean = ops.mean(ops.cast(w, "float32"), axis=0)
+        self.w_avg.assign(W_AVG_DECAY * self.w_avg + (1.0 - W_AVG_DECAY) * batch_mean)
         return logs
 
     # -- sampling -------------------------------------------------------------
@@ -274,7 +276,8 @@ class StyleGAN(ProgressiveGAN):
         z_input = ("z", (batch_size, self.latent_dim), "float32")
         ws_input = ("ws", (batch_size, self.num_ws, self.w_dim), "float32")
         return {
-            "generate": ServingFunction(generate, [z_input, *noise_inputs], {"z": "normal", **sample}),
+            "generate": ServingFunction(generate, [z_input, *noise_inputs],
+                                        {"z": "normal", **sample}),
             "mapping": ServingFunction(lambda z: self.mapping(z), [z_input], {"z": "normal"}),
             "synthesize": ServingFunction(synthesize, [ws_input, *noise_inputs],
                                           {"ws": "normal", **sample}),
