@@ -45,9 +45,11 @@ def test_bad_flags_and_unknown_preset(tmp_path, capsys):
 
 
 def test_fit_recipe_overrides():
-    kwargs, callbacks, supervised = train.fit_recipe(kg.zoo.get("dcgan"), epochs=3, batch_size=8)
+    kwargs, callbacks, supervised = kg.zoo.get("dcgan").fit_arguments(epochs=3, batch_size=8)
     assert kwargs["epochs"] == 3 and kwargs["batch_size"] == 8
-    assert callbacks == [] and supervised is False
+    assert supervised is False
+    [limit] = callbacks  # the recipe's 10-minute budget (the floor of issue #6)
+    assert isinstance(limit, kg.callbacks.TimeLimit) and limit.minutes == 10
 
 
 def test_train_under_a_mirrored_strategy(tmp_path, capsys):

@@ -106,6 +106,39 @@ def test_seeded_runs_reproduce_and_epochs_override(register, tmp_path):
     assert "optimizer" not in groups[0] and "optimizer" in groups[1]
 
 
+def test_a_minutes_budget_in_the_recipe_stops_training(register, tmp_path):
+    register(_spec("tiny_zoo_budget", fit={"epochs": 50, "batch_size": 8, "minutes": 1e-9}))
+    assert train_zoo.main(["tiny_zoo_budget", "--out", str(tmp_path), "--verbose", "0"]) == 0
+    meta = json.loads((tmp_path / "tiny_zoo_budget" / "metadata.json").read_text())
+    assert meta["fit"]["minutes"] == 1e-9 and meta["fit"]["stopped_by_time_limit"] is True
+    assert meta["fit"]["epochs"] == 50 and meta["fit"]["epochs_run"] == 1
+
+
+def test_compact_source_adopts_a_model_trained_elsewhere(register, tmp_path):
+    spec = register(_spec("tiny_zoo_adopt"))
+    model = spec.build()
+    model.compile()
+    x, _ = kg.data.load_arrays("digits", "train", size=(4, 4))
+    model.fit(x, epochs=1, verbose=0)
+    kg.zoo.save_preset(model, tmp_path / "floor_run", metadata={
+        "command": "python tools/some_floor.py --minutes 1", "train_minutes": 0.5,
+        "licence": "Apache-2.0 (code)"})
+    assert train_zoo.main(["tiny_zoo_adopt", "--compact", "--source", str(tmp_path / "floor_run"),
+                           "--out", str(tmp_path / "catalogue")]) == 0
+    meta = json.loads((tmp_path / "catalogue" / "tiny_zoo_adopt" / "metadata.json").read_text())
+    assert meta["command"] == "python tools/some_floor.py --minutes 1"
+    assert meta["training_time_s"] == 30.0 and meta["weights_storage"] == "float16"
+    assert meta["preset"] == "tiny_zoo_adopt" and meta["licence"]["weights"] == "Apache-2.0"
+    loaded = kg.zoo.load(str(tmp_path / "catalogue" / "tiny_zoo_adopt"))
+    assert _evaluate(loaded, spec)["test_mse"] == pytest.approx(meta["metrics"]["test_mse"],
+                                                                rel=1e-6)
+    register(_spec("tiny_zoo_other", model_class=kg.models.Autoencoder,
+                   config={"input_shape": (4, 4, 1), "code_dim": 2}))
+    with pytest.raises(ValueError, match="holds a TinyAutoencoder, expected a Autoencoder"):
+        train_zoo.compact_preset(kg.zoo.get("tiny_zoo_other"), tmp_path / "c2",
+                                 source=tmp_path / "floor_run")
+
+
 @pytest.mark.parametrize("changes, reason", [
     ({"evaluate": _nan_evaluate}, "metrics ['test_mse=nan']"),
     ({"fit": {"epochs": 1, "batch_size": 64, "callbacks": lambda: [_PoisonWeights()]}}, "weights"),
@@ -142,5 +175,8 @@ def test_argument_errors(capsys):
     with pytest.raises(SystemExit):
         train_zoo.main(["digit_classifier", "--tiny"])
     assert "give --out" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        train_zoo.main(["digit_classifier", "--source", "/tmp/x"])
+    assert "--source needs --compact" in capsys.readouterr().err
     assert train_zoo.main(["no_such_preset", "--out", "/tmp/unused"]) == 2
     assert "unknown preset 'no_such_preset'" in capsys.readouterr().err

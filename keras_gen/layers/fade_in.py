@@ -3,10 +3,12 @@
 import keras
 from keras import ops
 
+from keras_gen.layers.precision import cast_like
+
 
 def fade_in(old, new, alpha):
     """`old + alpha * (new - old)` with `alpha` clipped to [0, 1] (any shapes that broadcast)."""
-    alpha = ops.clip(ops.cast(alpha, old.dtype), 0.0, 1.0)
+    alpha = ops.clip(cast_like(alpha, old), 0.0, 1.0)  # a float32 variable, cast on use
     return old + alpha * (new - old)
 
 

@@ -9,6 +9,7 @@ import keras
 from keras import ops
 
 from keras_gen import validation
+from keras_gen.layers.precision import cast_like, to_float32
 
 
 def _check_number(value, name, low=0.0):
@@ -99,6 +100,10 @@ class MinibatchStdDev(keras.layers.Layer):
     `group_size`), every group is purely real or purely generated. If the batch
     size is not a multiple of `group_size`, the whole batch is one group.
 
+    The statistic is computed in float32 under mixed precision (in float16 the
+    epsilon would round to 0, and a group of identical examples, e.g. the
+    blank corners of real digits, would give infinite gradients).
+
     Args:
         group_size: int. Examples per group. Defaults to `4`.
         epsilon: float. Added to the variance before the square root.
@@ -128,11 +133,11 @@ class MinibatchStdDev(keras.layers.Layer):
         shape = ops.shape(x)
         batch = shape[0]
         size = ops.where(ops.equal(batch % self.group_size, 0), self.group_size, batch)
-        groups = ops.reshape(x, (-1, size) + tuple(shape[1:]))
+        groups = ops.reshape(to_float32(x), (-1, size) + tuple(shape[1:]))
         variance = ops.var(groups, axis=1)  # (groups, ...)
         per_group = ops.mean(ops.sqrt(variance + self.epsilon),
                              axis=tuple(range(1, len(x.shape))))  # (groups,)
-        per_example = ops.repeat(per_group, size, axis=0)  # (batch,)
+        per_example = ops.repeat(cast_like(per_group, x), size, axis=0)  # (batch,)
         feature = ops.ones_like(x[..., :1]) * ops.reshape(
             per_example, (-1,) + (1,) * (len(x.shape) - 1))
         return ops.concatenate([x, feature], axis=-1)

@@ -14,6 +14,7 @@ import keras
 from keras import ops
 
 from keras_gen.layers.equalized import EqualizedDense, _check_number
+from keras_gen.layers.precision import cast_like, to_float32
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
@@ -35,6 +36,11 @@ class ModulatedConv2D(keras.layers.Layer):
         use_bias: bool. Defaults to True.
         activation: applied last. Defaults to None.
         epsilon: float. Added before the demodulation's rsqrt. Defaults to 1e-8.
+
+    Under mixed precision the convolution runs in the compute dtype and the
+    demodulation (a sum of squares and its rsqrt) in float32; the affine
+    follows the layer's dtype policy (so `dtype="float32"` makes a float32
+    output layer).
 
     Reference: Karras et al., "Analyzing and Improving the Image Quality of
     StyleGAN", CVPR 2020 (section 2.2, weight demodulation).
@@ -62,7 +68,8 @@ class ModulatedConv2D(keras.layers.Layer):
             raise ValueError("ModulatedConv2D needs known input channels and style size.")
         k = self.kernel_size
         self.scale = self.gain / math.sqrt(k * k * channels)
-        self.affine = EqualizedDense(channels, gain=1.0, bias_init=1.0, name="affine")
+        self.affine = EqualizedDense(channels, gain=1.0, bias_init=1.0,
+                                     dtype=self.dtype_policy, name="affine")
         self.affine.build(styles_shape)
         self.kernel = self.add_weight(name="kernel", shape=(k, k, channels, self.filters),
                                       initializer=keras.initializers.RandomNormal(stddev=1.0))
@@ -74,10 +81,10 @@ class ModulatedConv2D(keras.layers.Layer):
         s = self.affine(styles)                                   # (batch, in_channels)
         kernel = self.kernel * self.scale
         y = ops.conv(inputs * s[:, None, None, :], kernel, strides=1, padding="same")
-        if self.demodulate:
-            energy = ops.sum(ops.square(kernel), axis=(0, 1))     # (in_channels, filters)
-            d = ops.rsqrt(ops.matmul(ops.square(s), energy) + self.epsilon)
-            y = y * d[:, None, None, :]
+        if self.demodulate:  # in float32, from the kernel and styles the convolution used
+            energy = ops.sum(ops.square(to_float32(kernel)), axis=(0, 1))  # (in, filters)
+            d = ops.rsqrt(ops.matmul(ops.square(to_float32(s)), energy) + self.epsilon)
+            y = y * cast_like(d, y)[:, None, None, :]
         if self.bias is not None:
             y = y + self.bias
         return self.activation(y)
@@ -117,7 +124,7 @@ class NoiseInjection(keras.layers.Layer):
                                         initializer="zeros")
 
     def call(self, inputs, noise):
-        return inputs + ops.cast(noise, inputs.dtype) * self.strength
+        return inputs + cast_like(noise, inputs) * self.strength
 
     def compute_output_shape(self, inputs_shape, noise_shape):
         return inputs_shape

@@ -12,6 +12,9 @@ _PRESETS = {}
 _ALIASES = {}
 
 
+FIT_TOOL_KEYS = ("callbacks", "supervised", "minutes")
+
+
 @dataclasses.dataclass(frozen=True)
 class PresetSpec:
     """Everything needed to build, train and test one named preset.
@@ -25,8 +28,11 @@ class PresetSpec:
         tiny_config: overrides giving a tiny, fast version for tests.
         data: keyword arguments for `kg.data.load_arrays` (must hold "name").
         compile: keyword arguments for `model.compile` (defaults when empty).
-        fit: training recipe (`epochs`, `batch_size`, ...) used by
-            `tools/train_zoo.py` and `keras-gen train`.
+        fit: training recipe used by `tools/train_zoo.py` and `keras-gen
+            train`: `model.fit` arguments (`epochs`, `batch_size`, ...) plus
+            three tool keys: "callbacks" (a callable returning a list of
+            callbacks), "supervised" (fit on `(x, labels)`) and "minutes" (a
+            wall-clock budget, enforced by `kg.callbacks.TimeLimit`).
         aliases: short names, e.g. ("vae",).
         description: one line for `kg.zoo.list()`.
         search_space: optional `fn(hp) -> dict` of overrides for tuning; the
@@ -61,6 +67,29 @@ class PresetSpec:
             config.update(self.tiny_config)
         config.update({k: v for k, v in overrides.items() if v is not None})
         return self.model_class(**config)
+
+    def fit_arguments(self, epochs=None, batch_size=None):
+        """`(fit kwargs, callbacks, supervised)` of the recipe, with overrides.
+
+        A "minutes" budget adds a `kg.callbacks.TimeLimit`: training ends at
+        the recipe's epochs or when the budget is spent, whichever is first.
+        """
+        from keras_gen.callbacks import TimeLimit
+
+        recipe = dict(self.fit)
+        make_callbacks = recipe.get("callbacks")
+        if make_callbacks is not None and not callable(make_callbacks):
+            raise TypeError(f"{self.name}: fit['callbacks'] must be a callable returning a list "
+                            f"of callbacks, got {type(make_callbacks).__name__}.")
+        callbacks = list(make_callbacks()) if make_callbacks else []
+        if recipe.get("minutes") is not None:
+            callbacks.append(TimeLimit(recipe["minutes"]))
+        kwargs = {k: v for k, v in recipe.items() if k not in FIT_TOOL_KEYS}
+        if epochs is not None:
+            kwargs["epochs"] = epochs
+        if batch_size is not None:
+            kwargs["batch_size"] = batch_size
+        return kwargs, callbacks, bool(recipe.get("supervised", False))
 
 
 def register_presets(*specs):

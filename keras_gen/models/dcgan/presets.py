@@ -72,7 +72,8 @@ register_presets(PresetSpec(
                  "generator_base_convs": (), "discriminator_filters": (4,)},
     data={"name": "mnist"},
     compile={"g_optimizer": adam_config(), "d_optimizer": adam_config()},
-    fit={"epochs": 60, "batch_size": 32},
+    # the quality floor of issue #6: at most 10 minutes on 2 cores (docs/gan.md)
+    fit={"epochs": 60, "batch_size": 32, "minutes": 10},
     aliases=("dcgan",),
     description="DCGAN (transposed-conv generator, strided-conv discriminator, batch norm) "
                 "with an EMA generator, on the 4,000 MNIST training digits.",

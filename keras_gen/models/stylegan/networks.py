@@ -6,6 +6,7 @@ from keras import ops
 from keras_gen import validation
 from keras_gen.layers.equalized import EqualizedDense
 from keras_gen.layers.pixel_norm import PixelNorm
+from keras_gen.layers.precision import OUTPUT_DTYPE
 from keras_gen.layers.style import ConstantInput, ModulatedConv2D, NoiseInjection
 from keras_gen.models.progressive import growth
 from keras_gen.models.progressive.networks import LEAKY_SLOPE, check_filters, leaky
@@ -20,14 +21,17 @@ def build_mapping(latent_dim, w_dim, layers, name="mapping"):
 
     `layers` equalized dense layers with leaky ReLU and a learning rate
     multiplier of 0.01 (the paper's), so the intermediate latent space moves
-    slowly compared with the synthesis network.
+    slowly compared with the synthesis network. The last layer is float32
+    under mixed precision, so w (and `w_avg`, truncation, mixing) are float32.
     """
     inputs = keras.Input((latent_dim,), name="z")
     x = PixelNorm()(inputs)
     for i in range(layers):
+        dtype = OUTPUT_DTYPE if i == layers - 1 else None  # None: the global policy
         x = EqualizedDense(w_dim, lr_multiplier=MAPPING_LR_MULTIPLIER,
-                           activation=keras.layers.LeakyReLU(negative_slope=LEAKY_SLOPE),
-                           name=f"dense_{i}")(x)
+                           activation=keras.layers.LeakyReLU(negative_slope=LEAKY_SLOPE,
+                                                             dtype=dtype),
+                           dtype=dtype, name=f"dense_{i}")(x)
     return keras.Model(inputs, x, name=name)
 
 
@@ -57,7 +61,8 @@ def _to_image(k, w_dim, filters, channels):
     side = resolution_of(k)
     features = keras.Input((side, side, filters))
     w = keras.Input((w_dim,))
-    image = ModulatedConv2D(channels, 1, demodulate=False)(features, w)
+    # float32 under mixed precision: images (and their fade-in) are the output
+    image = ModulatedConv2D(channels, 1, demodulate=False, dtype=OUTPUT_DTYPE)(features, w)
     return keras.Model([features, w], image, name=f"to_image_{k}")
 
 
@@ -79,7 +84,8 @@ class StyleSynthesis(keras.Model):
     - `noise`: a list with one `(batch, 4*2**k, 4*2**k, 2)` tensor per stage
       (standard normal), or None for no noise;
     -> `(batch, resolution, resolution, channels)` (the stage's image
-    replicated to the final resolution). `stage=None` means the final stage.
+    replicated to the final resolution), float32 under mixed precision too.
+    `stage=None` means the final stage.
 
     Args:
         resolution: int. Final side, a power of two >= 8.
