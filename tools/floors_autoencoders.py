@@ -26,13 +26,14 @@ Writes a table to stdout, `<out>/results/autoencoders.json` and PNGs in
 """
 
 import argparse
-import json
 import os
-import platform
 import sys
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import floor_report  # noqa: E402  (a sibling module of tools/)
 
 RUNS = ("ae_mnist_28", "ae_tied_mnist_28", "conv_ae_mnist_28", "recurrent_ae_mnist_rows",
         "ae_denoising_mnist_28", "ae_sparse_mnist_28", "ae_overcomplete_mnist_28")
@@ -188,15 +189,10 @@ def main(argv=None):
         "runs": results,
         "floors": floors,
         "all_passed": all(f["passed"] for f in floors),
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
-                    "load_average_1min": os.getloadavg()[0]},
+        "machine": floor_report.machine(),
         "images": pictures,
     }
-    path = os.path.join(args.out, "results", "autoencoders.json")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as handle:
-        json.dump(report, handle, indent=2)
-    print(f"\nwrote {path} and {', '.join(pictures)}")
+    floor_report.write_results(args.out, "autoencoders", report, pictures)
     return 0 if report["all_passed"] or args.quick else 1
 
 

@@ -23,13 +23,14 @@ latent manifold). Exits with status 1 if the floor fails.
 """
 
 import argparse
-import json
 import os
-import platform
 import sys
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import floor_report  # noqa: E402  (a sibling module of tools/)
 
 NLL_SAMPLES = 500
 NLL_FLOOR = 100.0
@@ -167,15 +168,10 @@ def main(argv=None):
         "runs": results,
         "floors": floors,
         "all_passed": all(f["passed"] for f in floors),
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
-                    "load_average_1min": os.getloadavg()[0]},
+        "machine": floor_report.machine(),
         "images": pictures,
     }
-    path = os.path.join(args.out, "results", "vae.json")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as handle:
-        json.dump(report, handle, indent=2)
-    print(f"\nwrote {path} and {', '.join(pictures)}")
+    floor_report.write_results(args.out, "vae", report, pictures)
     return 0 if report["all_passed"] or args.quick else 1
 
 
