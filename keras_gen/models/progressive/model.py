@@ -52,8 +52,7 @@ class ProgressiveGAN(GAN):
         ema, replay, seed: as in `kg.models.GAN`.
     """
 
-    # Measured on progan_mnist_32 (docs/progan.md): non-saturating + R1 (gamma 10)
-    # reached a lower Frechet distance than WGAN-GP (lambda 10) or R1 with gamma 1.
+    # R1 with gamma 10 (StyleGAN's value for small images); see docs/progan.md.
     default_loss = "non_saturating"
     default_r1_gamma = 10.0
 
