@@ -67,3 +67,20 @@ def test_bad_arguments_and_inputs():
         kg.layers.MinibatchDiscrimination(num_kernels=-1)
     with pytest.raises(ValueError, match="Flatten"):
         kg.layers.MinibatchDiscrimination(2, 2)(np.zeros((2, 3, 3, 1), "float32"))
+
+
+@pytest.mark.parametrize("policy", ["mixed_bfloat16", "mixed_float16"])
+def test_stddev_of_identical_examples_has_finite_gradients_under_mixed_precision(policy):
+    import tensorflow as tf
+
+    keras.mixed_precision.set_global_policy(policy)
+    try:
+        layer = kg.layers.MinibatchStdDev(4)
+        x = tf.Variable(np.ones((8, 2, 2, 3), "float32"))  # zero variance in every group
+        with tf.GradientTape() as tape:
+            y = layer(x)
+            total = tf.reduce_sum(tf.cast(y, "float32"))
+        assert keras.backend.standardize_dtype(y.dtype) == layer.compute_dtype
+        assert np.isfinite(tape.gradient(total, x).numpy()).all()
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
