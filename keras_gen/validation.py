@@ -27,6 +27,13 @@ def check_positive_int(value, name, allow_none=False):
     return int(value)
 
 
+def check_odd_kernel_size(value, name="kernel_size"):
+    """Validate a square kernel size: a positive odd int (so "same" padding is centred)."""
+    if check_positive_int(value, name) % 2 == 0:
+        raise ValueError(f"{name} must be a positive odd int, got {value!r}.")
+    return int(value)
+
+
 def check_int_sequence(values, name, allow_empty=True):
     """Validate a sequence of positive ints (e.g. layer sizes)."""
     if isinstance(values, (int, np.integer)):

@@ -13,6 +13,8 @@ import math
 import keras
 from keras import ops
 
+from keras_gen import validation
+
 
 def _check_number(value, name, low=0.0):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > low:
@@ -133,13 +135,8 @@ class EqualizedConv2D(_Equalized):
 
     def __init__(self, filters, kernel_size=3, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(filters, bool) or not isinstance(filters, int) or filters < 1:
-            raise ValueError(f"filters must be a positive int, got {filters!r}.")
-        if isinstance(kernel_size, bool) or not isinstance(kernel_size, int) \
-                or kernel_size < 1 or kernel_size % 2 == 0:
-            raise ValueError(f"kernel_size must be a positive odd int, got {kernel_size!r}.")
-        self.filters = filters
-        self.kernel_size = kernel_size
+        self.filters = validation.check_positive_int(filters, "filters")
+        self.kernel_size = validation.check_odd_kernel_size(kernel_size)
 
     def build(self, input_shape):
         channels = input_shape[-1]

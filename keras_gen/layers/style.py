@@ -13,6 +13,7 @@ import math
 import keras
 from keras import ops
 
+from keras_gen import validation
 from keras_gen.layers.equalized import EqualizedDense, _check_number
 from keras_gen.layers.precision import cast_like, to_float32
 
@@ -49,13 +50,8 @@ class ModulatedConv2D(keras.layers.Layer):
     def __init__(self, filters, kernel_size=3, demodulate=True, gain=1.0, use_bias=True,
                  activation=None, epsilon=1e-8, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(filters, bool) or not isinstance(filters, int) or filters < 1:
-            raise ValueError(f"filters must be a positive int, got {filters!r}.")
-        if isinstance(kernel_size, bool) or not isinstance(kernel_size, int) \
-                or kernel_size < 1 or kernel_size % 2 == 0:
-            raise ValueError(f"kernel_size must be a positive odd int, got {kernel_size!r}.")
-        self.filters = filters
-        self.kernel_size = kernel_size
+        self.filters = validation.check_positive_int(filters, "filters")
+        self.kernel_size = validation.check_odd_kernel_size(kernel_size)
         self.demodulate = bool(demodulate)
         self.gain = _check_number(gain, "gain")
         self.use_bias = bool(use_bias)
