@@ -11,9 +11,9 @@ from keras_gen.zoo.loading import PRETRAINED, load, metadata
 from keras_gen.zoo.loading import list_presets as list  # noqa: A001 (the documented name)
 from keras_gen.zoo.registry import PresetSpec, get, names, register_presets, specs
 from keras_gen.zoo.tuning import OBJECTIVES, objective_for, run_search, search_space, tune
-from keras_gen.zoo.store import HashMismatchError, download, home, save_preset
+from keras_gen.zoo.store import CorruptedFileError, HashMismatchError, download, home, save_preset
 
 register = register_presets
 
-__all__ = ["OBJECTIVES", "objective_for", "run_search", "search_space", "tune", "PRETRAINED", "HashMismatchError", "PresetSpec", "download", "get", "home", "list",
+__all__ = ["OBJECTIVES", "objective_for", "run_search", "search_space", "tune", "PRETRAINED", "CorruptedFileError", "HashMismatchError", "PresetSpec", "download", "get", "home", "list",
            "load", "metadata", "names", "register", "register_presets", "save_preset", "specs"]

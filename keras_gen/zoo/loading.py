@@ -1,5 +1,8 @@
-"""`kg.zoo.load` and `kg.zoo.list`: presets by name, folder or URL."""
+"""`kg.zoo.load` and `kg.zoo.list`: presets by name, folder, URL or `.keras` file."""
 
+import json
+import os
+import zipfile
 from pathlib import Path
 
 from keras_gen.zoo import registry, store
@@ -13,14 +16,18 @@ def _compile(model, spec):
 
 
 def load(name_or_path_or_url, weights=PRETRAINED, compile=True, sha256=None, **overrides):
-    """Load a preset: a registered name or alias, a local preset folder, or a URL.
+    """Load a preset: a registered name or alias, a local preset folder, a URL,
+    or a `.keras` file.
+
+    Truncated or corrupted files raise `kg.zoo.CorruptedFileError` (a
+    `ValueError`) naming the file and what is wrong with it.
 
     Args:
         name_or_path_or_url: e.g. "vae", "dcgan_mnist_28", "path/to/preset",
-            "https://host/presets/vae/".
-        weights: "pretrained" (the preset's sha256-checked weights), `None` (a
-            fresh, untrained model of the same architecture), or a path to a
-            `.weights.h5` file.
+            "https://host/presets/vae/", "path/to/model.keras".
+        weights: "pretrained" (the preset's sha256-checked weights, or a
+            `.keras` file's own), `None` (a fresh, untrained model of the same
+            architecture), or a path to a `.weights.h5` file.
         compile: compile with the preset's compile settings, so `fit` works at once.
         sha256: for URLs, the expected digest of the weights file.
         **overrides: constructor arguments to change (`None` values are ignored).
@@ -35,6 +42,8 @@ def load(name_or_path_or_url, weights=PRETRAINED, compile=True, sha256=None, **o
         )
     target = name_or_path_or_url
     spec = None
+    if isinstance(target, (str, os.PathLike)) and str(target).endswith(".keras"):
+        return _load_keras_file(Path(target), weights, compile, overrides)
     if store.is_url(target):
         folder = store.download_preset(target, sha256=sha256)
     elif Path(str(target)).is_dir():
@@ -51,7 +60,7 @@ def load(name_or_path_or_url, weights=PRETRAINED, compile=True, sha256=None, **o
                 )
             model = spec.build(**overrides)
             if weights is not None:
-                model.load_weights(str(weights))
+                store.load_weights_file(model, weights)
             return _compile(model, spec) if compile else model
     config_file = folder / store.CONFIG_FILE
     if not config_file.exists():
@@ -63,6 +72,35 @@ def load(name_or_path_or_url, weights=PRETRAINED, compile=True, sha256=None, **o
     elif weights is not None:
         store.load_weights_checked(model, folder, weights_path=weights)
     return _compile(model, family_spec) if compile else model
+
+
+def _load_keras_file(path, weights, compile, overrides):
+    """A model saved by `model.save("x.keras")`, checked before Keras reads it."""
+    import keras
+
+    store.check_keras_file(path)
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        if weights == PRETRAINED and not overrides:
+            model = keras.saving.load_model(str(path), compile=compile)
+        else:
+            with zipfile.ZipFile(path) as archive:
+                config = json.loads(archive.read("config.json").decode("utf-8"))
+            config.setdefault("config", {}).update(overrides)
+            if not compile:
+                config["compile_config"] = None
+            model = keras.saving.deserialize_keras_object(config)
+            if weights == PRETRAINED:
+                model.load_weights(str(path))
+    except (OSError, ValueError, TypeError, KeyError) as error:
+        hint = (" If you changed the architecture with overrides, load with weights=None."
+                if overrides else "")
+        raise ValueError(f"could not load {path}: {error}.{hint}") from error
+    if weights not in (PRETRAINED, None):
+        store.load_weights_file(model, weights)
+    if compile and not getattr(model, "compiled", False):
+        model.compile()
+    return model
 
 
 def _spec_named_in(folder):
