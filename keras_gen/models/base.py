@@ -216,11 +216,24 @@ class ReconstructionModel(GenerativeModel):
             loss: reconstruction loss name ("mse", "binary_crossentropy",
                 "mae"); defaults to the model's `default_loss`.
             **kwargs: `jit_compile`, `steps_per_execution`, `run_eagerly`, ...
+
+        The optimizer is built here, on `trainable_variables` (so change
+        `trainable` before `compile`, as Keras asks): built lazily, it would
+        create its slots inside the first trace of `train_step`, and
+        `tf.function` traces a function twice when its first trace creates
+        variables, which doubled the cost of the first `fit` call.
         """
         loss = loss or self.default_loss
         self._reconstruction_fn = losses.get(loss, losses.RECONSTRUCTION_LOSSES)
         self.reconstruction_loss = loss
         super().compile(optimizer=optimizer, **kwargs)
+        self._build_optimizer()
+
+    def _build_optimizer(self):
+        """Create the optimizer's slots now (where Keras would under a strategy)."""
+        if self.optimizer is not None and not self.optimizer.built:
+            with self.distribute_strategy.scope():
+                self.optimizer.build(self.trainable_variables)
 
     def get_compile_config(self):
         config = super().get_compile_config() or {}
@@ -235,9 +248,7 @@ class ReconstructionModel(GenerativeModel):
         config.pop("metrics", None)
         config.pop("weighted_metrics", None)
         config.pop("loss_weights", None)
-        self.compile(optimizer=optimizer, **config)
-        if self.built:
-            self.optimizer.build(self.trainable_variables)
+        self.compile(optimizer=optimizer, **config)  # builds the optimizer
 
     def reconstruction_error(self, x, reconstruction):
         """Per-example reconstruction loss, `(batch,)`."""
