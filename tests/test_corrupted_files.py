@@ -34,7 +34,7 @@ def files(tmp_path_factory):
     model.fit(np.random.default_rng(0).uniform(size=(8, 4, 4, 1)).astype("float32"),
               epochs=1, verbose=0)
     model.save(root / "model.keras")
-    model.save_weights(root / "model.weights.h5")  # Keras' own writer: no digest inside
+    model.save_weights(root / "model.weights.h5")  # atomic, digest of the values inside
     kg.zoo.save_preset(model, root / "preset")  # digest in metadata.json and in the file
     kg.export.export(model, root / "export", formats=("tflite",), verbose=False)
     return {"root": root, "model": model, "weights": model.get_weights(),
@@ -187,6 +187,18 @@ def test_weights_file_flipped_anywhere_errors_or_loads_unchanged(files, tmp_path
         assert same_weights(model, files["weights"]), f"flip at {at:.2f} changed the weights"
         outcomes.add("unchanged")
     assert "error" in outcomes
+
+
+def test_model_save_weights_is_atomic_and_its_values_are_checked(files, tmp_path):
+    """`model.save_weights` / `load_weights` (also what BackupAndRestore calls)."""
+    assert not [p for p in files["root"].iterdir() if p.name.startswith(".")]
+    size = files["h5"].stat().st_size
+    bad = flipped(files["h5"], tmp_path / "flipped.weights.h5",
+                  at=_values_middle(files["h5"]) / size, count=4)
+    model = TinyAutoencoder(seed=0)
+    raises_clear_error(bad, ["corrupted", "digest"], lambda: model.load_weights(bad))
+    model.load_weights(files["h5"])
+    assert same_weights(model, files["weights"])
 
 
 def test_weights_file_that_is_not_hdf5(files, tmp_path, tiny_preset):

@@ -149,6 +149,48 @@ class GenerativeModel(keras.Model):
     def evaluate(self, x=None, y=None, *args, **kwargs):
         return super().evaluate(self._check(x, "evaluate"), y, *args, **kwargs)
 
+    def save(self, filepath, overwrite=True, **kwargs):
+        """`keras.Model.save`, written to a temporary file and renamed into place.
+
+        A crash mid-save (a killed checkpointing job) leaves the previous file, never a
+        half-written zip.
+        """
+        from keras_gen import _io
+
+        if not overwrite or not str(filepath).endswith(".keras"):
+            return super().save(filepath, overwrite=overwrite, **kwargs)
+        with _io.atomic_path(filepath) as tmp:
+            super().save(tmp, overwrite=True, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, **kwargs):
+        """`keras.Model.save_weights`, atomic, with a digest of the weight values.
+
+        HDF5 keeps no checksum of its data, so a flipped byte in a weight would
+        load silently; the digest (an attribute of the file) lets `load_weights`
+        refuse such a file with `kg.zoo.CorruptedFileError`.
+        """
+        from keras_gen import _io
+        from keras_gen.zoo import store
+
+        if not overwrite or not str(filepath).endswith(".weights.h5"):
+            return super().save_weights(filepath, overwrite=overwrite, **kwargs)
+        with _io.atomic_path(filepath) as tmp:
+            super().save_weights(tmp, overwrite=True, **kwargs)
+            store.embed_weights_digest(tmp)
+
+    def load_weights(self, filepath, *args, **kwargs):
+        """`keras.Model.load_weights` after checking a `.weights.h5` file is whole.
+
+        Raises:
+            kg.zoo.CorruptedFileError: a truncated file, a damaged HDF5
+                structure, or values that no longer match the stored digest.
+        """
+        from keras_gen.zoo import store
+
+        if str(filepath).endswith(".weights.h5"):
+            store.check_weights_file(filepath)
+        return super().load_weights(filepath, *args, **kwargs)
+
     def get_config(self):
         return {"seed": self.seed, "name": self.name, "trainable": self.trainable}
 
