@@ -4,6 +4,12 @@
 
 Same as `keras-gen export`; prints files, sizes, the largest difference from
 Keras on fresh random inputs, and latency per call.
+
+`--quantize int8` calibrates on 500 of the preset's training examples (the test
+split stays held out; `tests/test_export_int8_floor.py` checks the issue #11
+floor on it). Recurrent layers are unrolled for int8: the TFLite calibrator
+crashes (SIGSEGV) on their WHILE loop. StyleGAN's `generate.tflite` takes
+`z`, `truncation_psi` (shape (1,)) and one noise input per resolution.
 """
 
 import os

@@ -29,7 +29,7 @@ def run(args):
     model = kg.zoo.load(args.preset, weights=weights, compile=False)
     data = None
     if args.quantize == "int8":
-        data = kg.export.exporter._preset_test_data(args.preset)
+        data = kg.export.exporter.preset_calibration_data(args.preset)
     report = kg.export.export(model, args.out, formats=tuple(formats), quantize=args.quantize,
                               representative_data=data, verbose=False)
     print(report)

@@ -6,13 +6,61 @@ SELECT_TF_OPS, so it runs on a phone's plain interpreter), optionally
 quantized, then run with `ai_edge_litert` on fresh random inputs and compared
 with the Keras model. Everything is written into a temporary folder that is
 renamed into place only when complete.
+
+int8 and recurrent layers: a Keras RNN (GRU, LSTM) becomes a TFLite WHILE
+loop, and int8 calibration of that loop crashes the TFLite calibrator with a
+segmentation fault inside `calibrator.FeedTensor` (TensorFlow 2.21; what
+`tools/bench.py` reported as "worker crashed (SIGSEGV)" for
+`recurrent_ae_mnist_rows`). For int8, recurrent layers are therefore traced
+unrolled (the sequence length of an exported function is static): plain
+FULLY_CONNECTED / LOGISTIC / TANH ops that quantize like a dense network. Any
+graph that still holds a WHILE loop is refused for int8 with a ValueError
+before calibration. float32 and float16 keep the loop: measured on
+`recurrent_ae_mnist_rows`, unrolling made `reconstruct` 30% larger and about
+twice as slow (0.61 vs 0.29 ms per call).
+
+int8 calibration inputs are passed by input name (a list is matched to the
+TFLite input tensors by position, which is not the argument order: StyleGAN's
+multi-input `generate` failed so).
+
+int8 and activations that are zero on every calibration input (a fresh GRU
+with zero biases reading the blank top rows of digits; a fresh StyleGAN's
+zero noise strengths): the converter gives them a degenerate scale (~7.8e-9),
+and the XNNPACK delegate (the interpreter's default on CPU) then failed to
+prepare the full-size untrained `recurrent_ae_mnist_rows` encoder or aborted
+the process ("double free", SIGABRT). Such a model is recalibrated once with
+random draws added to the data; if degenerate scales remain, it is first run
+in a child process: if that fails, `export` raises a ValueError, otherwise it
+warns. Trained presets have none.
+
+Measured on the pretrained presets, 200 test examples, `reconstruct`
+(|TFLite - Keras| max; MSE difference = TFLite MSE - Keras MSE vs the inputs):
+
+| preset | Keras MSE | float32 max | float16 max | int8 max | int8 MSE diff |
+| --- | --- | --- | --- | --- | --- |
+| ae_mnist_28 | 0.01239 | 1.8e-06 | 1.8e-06 | 0.13 | +4.1e-05 |
+| ae_tied_mnist_28 | 0.01126 | 1.5e-06 | 1.5e-06 | 0.13 | +2.6e-05 |
+| ae_overcomplete_mnist_28 | 0.00988 | 1.5e-06 | 1.5e-06 | 0.06 | +2.5e-05 |
+| ae_denoising_mnist_28 | 0.02001 | 1.3e-06 | 1.3e-06 | 0.06 | +4.3e-05 |
+| ae_sparse_mnist_28 | 0.01017 | 1.3e-06 | 1.3e-06 | 0.07 | +1.5e-05 |
+| conv_ae_mnist_28 | 0.00765 | 5.7e-06 | 5.7e-06 | 0.09 | +6.4e-05 |
+| recurrent_ae_mnist_rows | 0.01800 | 3.8e-06 | 3.8e-06 | 0.47 | +7.0e-04 |
+| vae_mnist_28 | 0.01504 | 1.0e-06 | 1.0e-06 | 0.10 | +5.3e-05 |
+| conv_vae_mnist_28 | 0.01383 | 2.9e-06 | 2.9e-06 | 0.22 | -4.7e-06 |
+
+float16 equals float32 there because the catalogue stores its weights as
+float16 already; the tiny configurations in tests/test_export_registry.py
+check float16 rounding.
 """
 
+import contextlib
 import dataclasses
+import hashlib
 import json
 import os
 import statistics
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +71,11 @@ from keras_gen.export.serving import serving_functions
 FORMATS = ("saved_model", "tflite")
 QUANTIZATIONS = (None, "float16", "int8")
 LATENCY_RUNS = 30
+CALIBRATION_SAMPLES = 200  # int8: calibration calls (batch `batch_size` each)
+PRESET_CALIBRATION_EXAMPLES = 500  # int8 default: this many of the preset's training examples
+UNSAFE_INT8_OPS = ("WHILE",)  # the TFLite int8 calibrator crashes (SIGSEGV) on RNN loops
+MIN_INT8_SCALE = 1e-7  # int8 scales below this come from tensors that were always zero
+INT8_TYPE = 9  # TensorType.INT8 in the TFLite schema
 
 
 @dataclasses.dataclass
@@ -89,27 +142,85 @@ def _first_output(value):
     return np.asarray(value)
 
 
-def _tf_functions(functions):
+@contextlib.contextmanager
+def _unrolled_recurrent_layers(model):
+    """Within the block, every Keras RNN layer of `model` runs unrolled."""
+    import keras
+
+    layers = [layer for layer in model._flatten_layers(include_self=True, recursive=True)
+              if isinstance(layer, keras.layers.RNN)]
+    saved = [layer.unroll for layer in layers]
+    try:
+        for layer in layers:
+            layer.unroll = True
+        yield
+    finally:
+        for layer, unroll in zip(layers, saved):
+            layer.unroll = unroll
+
+
+def _tf_functions(functions, model, unroll=False):
+    """One traced `tf.function` per serving function (recurrent layers unrolled if `unroll`)."""
     import tensorflow as tf
 
     traced = {}
-    for name, serving in functions.items():
-        specs = [tf.TensorSpec(shape, dtype, name=arg) for arg, shape, dtype in serving.inputs]
-        traced[name] = tf.function(serving.fn, input_signature=specs, autograph=False)
+    with _unrolled_recurrent_layers(model) if unroll else contextlib.nullcontext():
+        for name, serving in functions.items():
+            specs = [tf.TensorSpec(shape, dtype, name=arg) for arg, shape, dtype in serving.inputs]
+            traced[name] = tf.function(serving.fn, input_signature=specs, autograph=False)
+            traced[name].get_concrete_function()  # trace now, while unrolled
     return traced
 
 
-def _representative(serving, data, rng, count=100):
-    """A generator of calibration inputs for int8: real data where it fits."""
+def _representative(serving, data, rng, count=CALIBRATION_SAMPLES, widen=False):
+    """A generator of int8 calibration inputs, `{input name: array}` per call.
+
+    Inputs are keyed by name: a list would be matched to the TFLite model's
+    input tensors by position, and their order is not the argument order
+    (StyleGAN's `generate(z, truncation_psi, noise_4, ...)` failed so).
+    `widen` adds `count // 4` of the function's own random draws to real data.
+    """
+    samples = serving.calibration_inputs(data, rng, count)
+    if widen and data is not None:
+        samples += serving.calibration_inputs(None, rng, count // 4)
+
     def generate():
-        for i in range(count):
-            inputs = serving.random_inputs(rng)
-            if data is not None and len(serving.inputs) == 1:
-                shape = serving.inputs[0][1]
-                if tuple(data.shape[1:]) == tuple(shape[1:]):
-                    inputs = [np.asarray(data[i % len(data)][None].repeat(shape[0], 0), "float32")]
-            yield inputs
+        yield from samples
     return generate
+
+
+def tflite_ops(content):
+    """Names of the builtin ops (all subgraphs) of a `.tflite` flatbuffer, sorted."""
+    from tensorflow.lite.tools import flatbuffer_utils
+
+    model = flatbuffer_utils.convert_bytearray_to_object(bytearray(content))
+    return sorted({flatbuffer_utils.opcode_to_name(model, op.opcodeIndex)
+                   for graph in model.subgraphs for op in graph.operators})
+
+
+def degenerate_int8_tensors(content, min_scale=MIN_INT8_SCALE):
+    """Names of the int8 activations of a `.tflite` with a scale below `min_scale`.
+
+    Such a scale (the converter's ~7.8e-9) means the tensor was exactly zero
+    on every calibration input; XNNPACK, the default CPU delegate of the
+    interpreter, then fails to prepare the model or aborts ("double free").
+    """
+    from tensorflow.lite.tools import flatbuffer_utils
+
+    model = flatbuffer_utils.convert_bytearray_to_object(bytearray(content))
+    names = []
+    for graph in model.subgraphs:
+        for tensor in graph.tensors:
+            scale = None if tensor.quantization is None else tensor.quantization.scale
+            buffers = model.buffers
+            data = buffers[tensor.buffer].data if tensor.buffer < len(buffers) else None
+            constant = data is not None and len(data) > 0
+            # activations only: constants (a zero-initialised weight of a fresh model) run fine
+            if (tensor.type == INT8_TYPE and not constant and scale is not None
+                    and len(scale) == 1 and float(scale[0]) < min_scale):
+                names.append(tensor.name.decode() if isinstance(tensor.name, bytes)
+                             else str(tensor.name))
+    return names
 
 
 def _convert(loaded, signature, quantize, serving, data, rng):
@@ -122,24 +233,183 @@ def _convert(loaded, signature, quantize, serving, data, rng):
     """
     import tensorflow as tf
 
-    converter = tf.lite.TFLiteConverter.from_concrete_functions(
-        [loaded.signatures[signature]], loaded)
-    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
-    if quantize == "float16":
-        converter.optimizations = [tf.lite.Optimize.DEFAULT]
-        converter.target_spec.supported_types = [tf.float16]
-    elif quantize == "int8":
-        converter.optimizations = [tf.lite.Optimize.DEFAULT]
-        converter.representative_dataset = _representative(serving, data, rng)
-        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8,
-                                               tf.lite.OpsSet.TFLITE_BUILTINS]
-    try:
-        return converter.convert()
-    except Exception as error:  # the converter raises many types
-        raise ValueError(
-            f"cannot convert serving function {signature!r} to TFLite with builtin ops only "
-            f"({type(error).__name__}: {str(error).splitlines()[0][:300]})."
-        ) from error
+    if quantize == "int8":
+        unsafe = sorted(set(tflite_ops(_convert(loaded, signature, None, serving, data, rng)))
+                        & set(UNSAFE_INT8_OPS))
+        if unsafe:
+            raise ValueError(
+                f"cannot quantize serving function {signature!r} to int8: its TFLite graph holds "
+                f"{', '.join(unsafe)} ops, whose int8 calibration crashes the TFLite converter "
+                "(segmentation fault). Export it with quantize='float16' or None, or unroll the "
+                "loop (Keras RNN layers are unrolled automatically for int8).")
+
+    def convert(widen=False):
+        converter = tf.lite.TFLiteConverter.from_concrete_functions(
+            [loaded.signatures[signature]], loaded)
+        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
+        if quantize == "float16":
+            converter.optimizations = [tf.lite.Optimize.DEFAULT]
+            converter.target_spec.supported_types = [tf.float16]
+        elif quantize == "int8":
+            converter.optimizations = [tf.lite.Optimize.DEFAULT]
+            converter.representative_dataset = _representative(serving, data, rng, widen=widen)
+            converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8,
+                                                   tf.lite.OpsSet.TFLITE_BUILTINS]
+        try:
+            return converter.convert()
+        except Exception as error:  # the converter raises many types
+            raise ValueError(
+                f"cannot convert serving function {signature!r} to TFLite with builtin ops only "
+                f"({type(error).__name__}: {str(error).splitlines()[0][:300]})."
+            ) from error
+
+    content = convert()
+    if quantize != "int8":
+        return content
+    # A tensor that was zero on every calibration input gets a degenerate scale that
+    # the XNNPACK delegate cannot run: recalibrate once with random draws added.
+    degenerate = degenerate_int8_tensors(content)
+    if degenerate and data is not None:
+        content = convert(widen=True)
+        degenerate = degenerate_int8_tensors(content)
+    if degenerate:
+        # Some such models run (a fresh StyleGAN's zero noise strengths), some abort
+        # the process: try it in a child process before running it here.
+        failure = _run_failure(content)
+        what = (f"int8 calibration of serving function {signature!r} left {len(degenerate)} "
+                f"activations that were zero on every calibration input (e.g. "
+                f"{degenerate[0]!r}), with degenerate int8 scales")
+        if failure:
+            raise ValueError(
+                f"{what} that the TFLite XNNPACK delegate cannot run ({failure}). Calibrate on "
+                "more varied representative_data, or export with quantize='float16'.")
+        warnings.warn(f"{what}: other inputs will saturate them (an untrained model?).",
+                      stacklevel=3)
+    return content
+
+
+_RUN_CHECK = """
+import sys
+import numpy as np
+from ai_edge_litert.interpreter import Interpreter, OpResolverType
+interpreter = Interpreter(model_path=sys.argv[1],
+                          experimental_op_resolver_type=OpResolverType.BUILTIN)
+runner = interpreter.get_signature_runner()
+details = runner.get_input_details()
+runner(**{k: np.zeros(d["shape"], d["dtype"]) for k, d in details.items()})
+"""
+
+
+def _run_failure(content, timeout=300):
+    """None if a `.tflite` loads and runs (XNNPACK included) in a child process, else why not."""
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "check.tflite"
+        path.write_bytes(content)
+        try:
+            result = subprocess.run([sys.executable, "-c", _RUN_CHECK, str(path)],
+                                    capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return f"no result within {timeout} s"
+    if result.returncode == 0:
+        return None
+    if result.returncode < 0:
+        return f"the interpreter crashed with {signal.Signals(-result.returncode).name}"
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    return lines[-1][:300] if lines else f"exit code {result.returncode}"
+
+
+TFLITE_IDENTIFIER = b"TFL3"  # flatbuffer file identifier, bytes 4-8 of every .tflite
+TFLITE_DIGEST_NAME = "keras_gen_sha256"  # metadata entry holding the file's own digest
+_DIGEST_PLACEHOLDER = b"0" * 64  # what the digest's bytes count as while hashing
+
+
+def _tflite_schema():
+    from ai_edge_litert import schema_py_generated
+
+    return schema_py_generated
+
+
+def _digest_span(content):
+    """`(start, end)` of the digest embedded in a `.tflite`, or None if it has none.
+
+    Only for content the LiteRT verifier accepted (offsets are then in bounds).
+    `(0, 0)` means a digest entry whose buffer is missing.
+    """
+    schema = _tflite_schema()
+    model = schema.Model.GetRootAs(content, 0)
+    for i in range(model.MetadataLength()):
+        entry = model.Metadata(i)
+        if entry.Name() != TFLITE_DIGEST_NAME.encode():
+            continue
+        if entry.Buffer() >= model.BuffersLength():
+            return (0, 0)
+        buffer = model.Buffers(entry.Buffer())
+        field = buffer._tab.Offset(4)  # the `data` vector of the Buffer table
+        if not field or buffer.DataLength() != len(_DIGEST_PLACEHOLDER):
+            return (0, 0)
+        start = buffer._tab.Vector(field)
+        return (start, start + len(_DIGEST_PLACEHOLDER))
+    return None
+
+
+def _digest_with_placeholder(content, start, end):
+    return hashlib.sha256(bytes(content[:start]) + _DIGEST_PLACEHOLDER
+                          + bytes(content[end:])).hexdigest()
+
+
+def add_tflite_digest(content):
+    """`content` (a `.tflite` flatbuffer) with its own sha256 in its metadata.
+
+    The digest covers every byte of the file but its own 64, so
+    `TFLiteRunner` finds any flipped byte, including in the weights (the
+    flatbuffer verifier only checks the structure). Interpreters ignore
+    metadata they do not know. `export` adds it to every `.tflite` it writes.
+    """
+    import flatbuffers
+
+    schema = _tflite_schema()
+    model = schema.ModelT.InitFromObj(schema.Model.GetRootAs(content, 0))
+    model.metadata = [m for m in (model.metadata or [])
+                      if m.name not in (TFLITE_DIGEST_NAME, TFLITE_DIGEST_NAME.encode())]
+    model.buffers = model.buffers or []
+    buffer = schema.BufferT()
+    buffer.data = np.frombuffer(_DIGEST_PLACEHOLDER, np.uint8)
+    model.buffers.append(buffer)
+    entry = schema.MetadataT()
+    entry.name, entry.buffer = TFLITE_DIGEST_NAME, len(model.buffers) - 1
+    model.metadata.append(entry)
+    builder = flatbuffers.Builder(len(content) + 1024)
+    builder.Finish(model.Pack(builder), file_identifier=TFLITE_IDENTIFIER)
+    packed = bytearray(builder.Output())
+    start, end = _digest_span(packed)
+    packed[start:end] = _digest_with_placeholder(packed, start, end).encode()
+    return bytes(packed)
+
+
+def check_tflite_digest(content, where="<bytes>"):
+    """Raise `CorruptedFileError` if verified `.tflite` content fails its embedded digest.
+
+    Returns True if the content has a digest (it matched), False if it has none.
+    """
+    from keras_gen.zoo.store import CorruptedFileError
+
+    span = _digest_span(content)
+    if span is None:
+        return False
+    if span == (0, 0):
+        raise CorruptedFileError(where, f"is corrupted: its {TFLITE_DIGEST_NAME} metadata is "
+                                 "damaged", "a 64-character sha256 buffer", "none")
+    stored = bytes(content[span[0]:span[1]]).decode("ascii", errors="replace")
+    actual = _digest_with_placeholder(content, *span)
+    if stored != actual:
+        raise CorruptedFileError(where, "is corrupted: its bytes differ from the digest it was "
+                                 "exported with", f"sha256 {stored}", f"sha256 {actual}")
+    return True
 
 
 class TFLiteRunner:
@@ -148,20 +418,42 @@ class TFLiteRunner:
     Call it with keyword arrays named like the serving function's inputs; it
     returns the first output as numpy. The interpreter is kept alive with it
     (its output buffers belong to the interpreter).
+
+    A file that is not a TFLite model, is truncated, fails the flatbuffer
+    verifier or (for files written by `export`) its embedded sha256 raises
+    `kg.zoo.CorruptedFileError` (a `ValueError`) naming the file.
     """
 
     def __init__(self, path_or_bytes):
         from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
-        kwargs = ({"model_content": path_or_bytes} if isinstance(path_or_bytes, bytes)
-                  else {"model_path": str(path_or_bytes)})
+        from keras_gen.zoo.store import CorruptedFileError, describe_start
+
+        if isinstance(path_or_bytes, (bytes, bytearray)):
+            content, self.path = bytes(path_or_bytes), "<bytes>"
+        else:
+            self.path = str(path_or_bytes)
+            if not Path(self.path).is_file():
+                raise FileNotFoundError(f"no TFLite model at {self.path}.")
+            content = Path(self.path).read_bytes()
+        if content[4:8] != TFLITE_IDENTIFIER:
+            raise CorruptedFileError(
+                self.path, "is not a valid TFLite model",
+                f"a flatbuffer with the identifier {TFLITE_IDENTIFIER!r} at bytes 4-8",
+                describe_start(content[:8], len(content)))
         try:
             self.interpreter = Interpreter(
-                experimental_op_resolver_type=OpResolverType.BUILTIN, **kwargs)
-        except ValueError as error:
-            raise ValueError(f"cannot load TFLite model {path_or_bytes if not isinstance(path_or_bytes, bytes) else '<bytes>'}: "
-                             f"{error}") from error
+                model_content=content, experimental_op_resolver_type=OpResolverType.BUILTIN)
+        except (ValueError, RuntimeError) as error:
+            raise CorruptedFileError(
+                self.path, "is truncated or corrupted: it is not a valid TFLite flatbuffer",
+                "a model that passes the flatbuffer verifier",
+                f"{len(content):,} bytes that fail it ({error})") from error
+        self.has_digest = check_tflite_digest(content, self.path)
         signatures = self.interpreter.get_signature_list()
+        if not signatures:
+            raise ValueError(f"{self.path} has no signature (named entry point) to run; "
+                             "kg.export writes one per file.")
         self.signature = next(iter(signatures))
         self.input_names = sorted(signatures[self.signature]["inputs"])
         self._runner = self.interpreter.get_signature_runner(self.signature)
@@ -176,7 +468,7 @@ def run_tflite(path_or_bytes, **inputs):
 
 
 def export(model_or_preset, out_dir, formats=FORMATS, quantize=None, representative_data=None,
-           batch_size=1, seed=0, verbose=True):
+           batch_size=1, seed=0, verbose=True, functions=None):
     """Export a model's serving functions and check the results.
 
     Args:
@@ -185,12 +477,22 @@ def export(model_or_preset, out_dir, formats=FORMATS, quantize=None, representat
         out_dir: folder to create (replaced atomically if it exists).
         formats: any of "saved_model", "tflite" (the `.tflite` files are
             converted from the SavedModel, which is always built).
-        quantize: None (float32), "float16", or "int8" (calibrated on
-            `representative_data`, default: the preset's own test data).
-        representative_data: array of real examples for int8 calibration.
+        quantize: None (float32), "float16", or "int8" (weights and
+            activations int8, inputs and outputs float32; calibrated on
+            `representative_data`).
+        representative_data: array of real examples `(n, *example_shape)`
+            for int8 calibration. Default for a preset name: 500 of the
+            preset's training examples (so its test split stays held out).
+            For a model object there is no default: functions are then
+            calibrated on random inputs, with a warning. A function whose
+            input has another shape (a generator's latents, a decoder's
+            codes) is calibrated on its own draws or on inputs derived from
+            the data (`ServingFunction.calibrate`, e.g. encoder codes).
         batch_size: static batch size of the exported functions.
         seed: seed of the random test inputs.
         verbose: print the report table.
+        functions: names of the serving functions to export (default: all
+            the model names), e.g. `("reconstruct",)`.
 
     Returns:
         An `ExportReport`: files, sizes, largest |TFLite - Keras| difference
@@ -211,9 +513,20 @@ def export(model_or_preset, out_dir, formats=FORMATS, quantize=None, representat
 
         model = zoo.load(str(model_or_preset), compile=False)
         if quantize == "int8" and representative_data is None:
-            representative_data = _preset_test_data(str(model_or_preset))
-    functions = serving_functions(model, batch_size=batch_size)
-    traced = _tf_functions(functions)
+            representative_data = preset_calibration_data(str(model_or_preset))
+    available = serving_functions(model, batch_size=batch_size)
+    if functions is None:
+        functions = available
+    else:
+        names = [functions] if isinstance(functions, str) else list(functions)
+        unknown = [n for n in names if n not in available]
+        if unknown or not names:
+            raise ValueError(f"functions must be a non-empty subset of {sorted(available)}, "
+                             f"got {functions!r}.")
+        functions = {n: available[n] for n in names}
+    if quantize == "int8":
+        representative_data = _check_representative(representative_data, functions)
+    traced = _tf_functions(functions, model, unroll=quantize == "int8")
     rng = np.random.default_rng(seed)
     out_dir = Path(out_dir)
     files = []
@@ -242,7 +555,8 @@ def export(model_or_preset, out_dir, formats=FORMATS, quantize=None, representat
                                           0, float(np.max(np.abs(got - expected))),
                                           _median_ms(lambda: signature(**kwargs))))
             if "tflite" in formats:
-                content = _convert(loaded, name, quantize, serving, representative_data, rng)
+                content = add_tflite_digest(
+                    _convert(loaded, name, quantize, serving, representative_data, rng))
                 suffix = f"_{quantize}" if quantize else ""
                 path = tmp / f"{name}{suffix}.tflite"
                 with _io.atomic_path(path) as part:
@@ -272,13 +586,44 @@ def export(model_or_preset, out_dir, formats=FORMATS, quantize=None, representat
     return report
 
 
-def _preset_test_data(name):
+def _check_representative(data, functions):
+    """int8 calibration data as float32 numpy, or None.
+
+    None warns when a function would be calibrated on real data if given
+    (one "uniform" input, i.e. images, or a `calibrate` hook): random draws
+    are a poor stand-in for real examples. Latents and noise are calibrated
+    on their own distribution anyway.
+    """
+    if data is None:
+        if not any(f.calibrate is not None or (len(f.inputs) == 1 and
+                                               f.sample.get(f.inputs[0][0], "uniform") == "uniform")
+                   for f in functions.values()):
+            return None
+        warnings.warn("int8 export without representative_data: activations are calibrated on "
+                      "random inputs, which may not cover real data's ranges. Pass "
+                      "representative_data= (real examples), or export a preset by name.",
+                      stacklevel=3)
+        return None
+    array = np.asarray(data)
+    if array.ndim < 2 or len(array) == 0 or not np.issubdtype(array.dtype, np.number):
+        raise ValueError(f"representative_data must be a non-empty numeric array of examples "
+                         f"(n, ...), got shape {array.shape} and dtype {array.dtype}.")
+    array = array.astype("float32")
+    if not np.all(np.isfinite(array)):
+        raise ValueError("representative_data holds NaN or infinite values.")
+    return array
+
+
+def preset_calibration_data(name):
+    """A fixed sample of a registered preset's training examples, or None."""
     from keras_gen import data, zoo
 
     try:
         spec = zoo.get(name)
     except KeyError:
         return None
-    kwargs = {k: v for k, v in spec.data.items() if k != "name"}
-    x, _ = data.load_arrays(spec.data["name"], "test", **kwargs)
-    return x[:100]
+    kwargs = {k: v for k, v in spec.data.items() if k not in ("name", "split")}
+    x, _ = data.load_arrays(spec.data["name"], "train", **kwargs)
+    if len(x) > PRESET_CALIBRATION_EXAMPLES:
+        x = x[np.random.default_rng(0).choice(len(x), PRESET_CALIBRATION_EXAMPLES, replace=False)]
+    return x

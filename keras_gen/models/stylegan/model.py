@@ -5,6 +5,7 @@ import numpy as np
 from keras import ops
 
 from keras_gen import validation
+from keras_gen.layers.precision import cast_like, to_float32
 from keras_gen.models.progressive.model import ProgressiveGAN
 from keras_gen.models.progressive.networks import ProgressiveDiscriminator
 from keras_gen.models.stylegan.networks import StyleGenerator
@@ -112,11 +113,11 @@ class StyleGAN(ProgressiveGAN):
         return [keras.random.normal(s, seed=source) for s in shapes]
 
     def truncate(self, ws, truncation_psi):
-        """`w_avg + psi * (ws - w_avg)` (psi = 1 leaves ws unchanged)."""
+        """`w_avg + psi * (ws - w_avg)` (psi = 1 leaves ws unchanged), in float32."""
         if isinstance(truncation_psi, (int, float)) and truncation_psi == 1.0:
             return ws
-        w_avg = ops.cast(self.w_avg, ws.dtype)
-        return w_avg + ops.cast(truncation_psi, ws.dtype) * (ws - w_avg)
+        w_avg = to_float32(self.w_avg)
+        return cast_like(w_avg + to_float32(truncation_psi) * (to_float32(ws) - w_avg), ws)
 
     def mixed_styles(self, z, mapping, training):
         """Per-layer styles `(batch, num_ws, w_dim)` with style mixing when training."""
@@ -146,7 +147,7 @@ class StyleGAN(ProgressiveGAN):
         logs = super().train_step(data)
         batch = ops.shape(self.unpack_x(data))[0]
         w = self.sampling_generator.mapping(self.sample_latents(batch), training=False)
-        batch_mean = ops.mean(ops.cast(w, "float32"), axis=0)
+        batch_mean = ops.mean(to_float32(w), axis=0)
         self.w_avg.assign(W_AVG_DECAY * self.w_avg + (1.0 - W_AVG_DECAY) * batch_mean)
         return logs
 
@@ -164,9 +165,14 @@ class StyleGAN(ProgressiveGAN):
         return self._sample_fn
 
     def _check_psi(self, truncation_psi):
-        if isinstance(truncation_psi, bool) or not isinstance(truncation_psi, (int, float)):
+        if isinstance(truncation_psi, (bool, np.bool_)) or not isinstance(
+                truncation_psi, (int, float, np.integer, np.floating)):
             raise ValueError(f"truncation_psi must be a number, got {truncation_psi!r}.")
-        return float(truncation_psi)
+        psi = float(truncation_psi)
+        if not np.isfinite(psi) or psi < 0:
+            raise ValueError(f"truncation_psi must be a finite number >= 0 (1 keeps w, 0 gives "
+                             f"the average image), got {truncation_psi!r}.")
+        return psi
 
     def generate_from_w(self, w, truncation_psi=1.0, noise="fixed", seed=None, batch_size=256):
         """Images in [0, 1] at the current resolution (numpy) from intermediate latents.
@@ -251,7 +257,10 @@ class StyleGAN(ProgressiveGAN):
     def serving_functions(self, batch_size=1):
         """For `kg.export`, at the model's current stage (fixed path, EMA networks):
 
-        - `generate(z, noise_4, noise_8, ...)`: images in [0, 1], final size;
+        - `generate(z, truncation_psi, noise_4, noise_8, ...)`: images in
+          [0, 1], final size; `truncation_psi` is a `(1,)` float32 (1 keeps
+          w, 0 gives the average image; not checked in the graph: pass a
+          finite value >= 0);
         - `mapping(z)`: w `(batch, w_dim)`;
         - `synthesize(ws, noise_4, ...)`: images from per-layer styles
           `(batch, num_ws, w_dim)`, for truncation and mixing done outside.
@@ -270,14 +279,16 @@ class StyleGAN(ProgressiveGAN):
             images = self.synthesis((ws, list(noise)), stage=stage, alpha=self.alpha_variable)
             return self.to_unit_range(images)
 
-        def generate(z, *noise):
-            return synthesize(self.synthesis.broadcast_ws(self.mapping(z)), *noise)
+        def generate(z, truncation_psi, *noise):
+            ws = self.synthesis.broadcast_ws(self.mapping(z))
+            return synthesize(self.truncate(ws, truncation_psi), *noise)
 
         z_input = ("z", (batch_size, self.latent_dim), "float32")
+        psi_input = ("truncation_psi", (1,), "float32")
         ws_input = ("ws", (batch_size, self.num_ws, self.w_dim), "float32")
         return {
-            "generate": ServingFunction(generate, [z_input, *noise_inputs],
-                                        {"z": "normal", **sample}),
+            "generate": ServingFunction(generate, [z_input, psi_input, *noise_inputs],
+                                        {"z": "normal", "truncation_psi": "uniform", **sample}),
             "mapping": ServingFunction(lambda z: self.mapping(z), [z_input], {"z": "normal"}),
             "synthesize": ServingFunction(synthesize, [ws_input, *noise_inputs],
                                           {"ws": "normal", **sample}),
