@@ -20,9 +20,9 @@ traced or allocated slows the next:
 - `profile` (the VAE and the DCGAN, under py-spy when installed): retracing,
   per-step overhead of `fit`, the step graph's ops (`bench_profile`).
 
-`--quick` (for developing the tool; its numbers are rough): 3 rounds of
-0.6 s, the preset batch size and twice it, XLA and steps per execution only,
-float32 export only, quality after 5, 10 and 20 s with one seed.
+`--quick` (rough numbers in minutes): 3 rounds of 0.6 s, the preset batch
+size and twice it, XLA and steps per execution only, every export variant
+(one timed round), quality after 5, 10 and 20 s with one seed.
 
 `--worker KIND --preset NAME --json-out PATH` runs one such job (what the
 parent does for each preset); see `BENCHMARKS.md` for the methods.
@@ -79,7 +79,7 @@ class Settings:
             return cls(True, repeats=3, target_seconds=0.6, batch_factors=(1, 2),
                        matmul_n=1024, matmul_repeats=5, export_repeats=1,
                        quality_checkpoints=(5, 10, 20), quality_repeats=1,
-                       worker_timeout=1800, export_variants=("float32",))
+                       worker_timeout=1800)
         return cls(False, repeats=5, target_seconds=2.0, batch_factors=(0.5, 1, 2, 4),
                    matmul_n=2048, matmul_repeats=9, export_repeats=3,
                    quality_checkpoints=(60, 120, 300, 600), quality_repeats=3,
