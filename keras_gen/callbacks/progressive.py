@@ -44,6 +44,7 @@ class ProgressiveSchedule(keras.callbacks.Callback):
         self.phases = []
         self._phase = None
         self._phase_start = None
+        self._applied = None  # the (stage, alpha) last written to the model
 
     def _check_model(self):
         missing = [a for a in ("images_seen", "stages", "phase_images", "set_stage")
@@ -59,9 +60,16 @@ class ProgressiveSchedule(keras.callbacks.Callback):
         phase_images = self.phase_images or self.model.phase_images
         return (seen, *schedule.stage_at(seen, phase_images, self.model.stages))
 
+    def _set_stage(self, stage, alpha):
+        """Write stage and alpha to the model only when they change (two eager assigns
+        per batch otherwise; a stable phase keeps them for thousands of batches)."""
+        if (stage, alpha) != self._applied:
+            self.model.set_stage(stage, alpha)
+            self._applied = (stage, alpha)
+
     def _update(self):
         seen, stage, alpha, phase = self.current()
-        self.model.set_stage(stage, alpha)
+        self._set_stage(stage, alpha)
         if phase != self._phase:
             self._close_phase(seen)
             self._phase, self._phase_start = phase, time.perf_counter()
@@ -82,6 +90,7 @@ class ProgressiveSchedule(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         self._check_model()
         self._phase = None
+        self._applied = None
         self._update()
 
     def on_train_batch_begin(self, batch, logs=None):
@@ -96,6 +105,7 @@ class ProgressiveSchedule(keras.callbacks.Callback):
     def _update_model_only(self):
         _, stage, alpha, _ = self.current()
         self.model.set_stage(stage, alpha)
+        self._applied = None
 
     def get_config(self):
         return {"phase_images": self.phase_images, "verbose": self.verbose}
