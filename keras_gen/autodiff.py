@@ -41,6 +41,19 @@ def replica_mean(values):
     return ops.mean(values) / num_replicas()
 
 
+def cross_replica_mean(value):
+    """Mean of a per-replica tensor over all replicas (the tensor itself on one device).
+
+    For statistics a train step keeps in variables (StyleGAN's running average
+    of w): each replica sees only its part of the global batch, so its own
+    mean would differ from the single-device value and between replicas.
+    """
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return value
+    return context.all_reduce(tf.distribute.ReduceOp.MEAN, value)
+
+
 def unscaled(loss):
     """Undo `replica_mean`'s replica scaling, for metric trackers and logs."""
     return loss * num_replicas()

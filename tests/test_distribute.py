@@ -15,7 +15,8 @@ import pytest
 import keras_gen as kg
 
 EQUIVALENCE_PRESETS = ["tiny_test_ae"] + [
-    name for name in ("ae_mnist_28", "vae_mnist_28", "dcgan_mnist_28") if name in kg.zoo.names()
+    name for name in ("ae_mnist_28", "vae_mnist_28", "dcgan_mnist_28", "progan_mnist_32",
+                      "stylegan_mnist_32") if name in kg.zoo.names()
 ]
 
 

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gen import validation
+from keras_gen import autodiff, validation
 from keras_gen.layers.precision import cast_like, to_float32
 from keras_gen.models.progressive.model import ProgressiveGAN
 from keras_gen.models.progressive.networks import ProgressiveDiscriminator
@@ -147,7 +147,8 @@ class StyleGAN(ProgressiveGAN):
         logs = super().train_step(data)
         batch = ops.shape(self.unpack_x(data))[0]
         w = self.sampling_generator.mapping(self.sample_latents(batch), training=False)
-        batch_mean = ops.mean(to_float32(w), axis=0)
+        # the global batch's mean under tf.distribute (each replica sees part of it)
+        batch_mean = autodiff.cross_replica_mean(ops.mean(to_float32(w), axis=0))
         self.w_avg.assign(W_AVG_DECAY * self.w_avg + (1.0 - W_AVG_DECAY) * batch_mean)
         return logs
 
