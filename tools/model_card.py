@@ -28,8 +28,9 @@ def card_rows():
             continue
         meta = kg.zoo.metadata(row["name"])
         headline = meta.get("headline_metric") or "-"
+        # scalars only (a class histogram stays in metadata.json)
         metrics = ", ".join(f"{k} {_fmt(v)}" for k, v in meta.get("metrics", {}).items()
-                            if not k.startswith("test_noisy"))
+                            if not k.startswith("test_noisy") and isinstance(v, (int, float)))
         rows.append((row["name"] + (f" ({', '.join(row['aliases'])})" if row["aliases"] else ""),
                      row["family"], row["data"], f"{row['parameters']:,}",
                      metrics or "-", f"{meta.get('training_time_s', '-')} s",
