@@ -385,18 +385,20 @@ def measure_quality(spec, checkpoints, seed=0, quick=False, tiny=False, log=prin
     """
     import keras
 
+    import keras_gen as kg
+
     keras.utils.set_random_seed(seed)
     x = training_arrays(spec)
     model = spec.build(tiny=tiny, seed=seed)
     model.compile(**spec.compile)
-    recipe = dict(spec.fit)
-    make_callbacks = recipe.pop("callbacks", None)
+    recipe, callbacks, _ = spec.fit_arguments()
+    # the checkpoints decide when training ends, not the recipe's epochs or time budget
+    callbacks = [c for c in callbacks if not isinstance(c, kg.callbacks.TimeLimit)]
     recipe.pop("epochs", None)
-    recipe.pop("supervised", None)
     batch_size = recipe.pop("batch_size", 32)
     evaluate, kwargs = quality_evaluator(spec, quick=quick)
     clock = _wall_clock_evaluator(sorted(checkpoints), evaluate, batch_size, log)
-    callbacks = (list(make_callbacks()) if make_callbacks else []) + [clock]
+    callbacks = callbacks + [clock]
     model.fit(x, batch_size=batch_size, epochs=1_000_000, verbose=0, callbacks=callbacks,
               **recipe)
     return {"points": clock.points, "evaluation_kwargs": kwargs, "batch_size": batch_size}
