@@ -18,7 +18,7 @@ demo: $(STAMP)
 	$(PY) tools/demo.py --out out
 
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
 
 bench: $(STAMP)
 	$(PY) tools/bench.py
