@@ -124,7 +124,7 @@ def run_floor(args, floor, image_prefix, extra_evaluation=None):
 
     import keras_gen as kg
     from keras_gen.callbacks import ProgressiveSchedule
-    from keras_gen.models.progressive import evaluation
+    from keras_gen.models.gan import evaluation
 
     spec = kg.zoo.get(args.preset)
     overrides = parse_overrides(args.set)
@@ -142,7 +142,8 @@ def run_floor(args, floor, image_prefix, extra_evaluation=None):
         total_images = epochs * len(x)
     else:
         total_images = model.growth_images + int(args.final_phases * model.phase_images)
-        epochs = -(-(-(-total_images // batch_size)) // steps_per_epoch)
+        steps = -(-total_images // batch_size)  # ceiling divisions
+        epochs = -(-steps // steps_per_epoch)
     print(f"{spec.name}: {model.count_params():,} parameters, {model.stages} stages, "
           f"phase_images={model.phase_images}, {total_images} images = {epochs} epochs of "
           f"{len(x)} at batch {batch_size}; load {machine_load()}", flush=True)

@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from floors_progan import ROOT, base_parser, run_floor  # noqa: E402
+from floors_progan import base_parser, run_floor  # noqa: E402
 
 FLOOR = {"frechet_distance": "below dcgan_mnist_28", "classes_covered": 10, "minutes": 60.0}
 PSIS = (1.0, 0.7, 0.5)
@@ -29,16 +29,10 @@ MIX_ROWS, MIX_COLUMNS = 5, 6
 
 
 def dcgan_frechet_distance():
-    """The DCGAN preset's measured Frechet distance, from its catalogue or results file."""
+    """The shipped DCGAN preset's measured Frechet distance (None if not shipped)."""
     import keras_gen as kg
 
     measured = kg.zoo.metadata("dcgan_mnist_28").get("metrics", {}).get("frechet_distance")
-    if measured is None:
-        path = ROOT / "docs" / "results" / "gan.json"
-        if path.exists():
-            text = json.loads(path.read_text())
-            measured = text.get("dcgan_mnist_28", {}).get("frechet_distance") \
-                if isinstance(text.get("dcgan_mnist_28"), dict) else None
     return None if measured is None else float(measured)
 
 
@@ -47,7 +41,7 @@ def style_evaluation(images_dir):
 
     def evaluate(model, spec, real):
         import keras_gen as kg
-        from keras_gen.models.progressive import evaluation
+        from keras_gen.models.gan import evaluation
 
         sweep = {}
         for psi in PSIS:

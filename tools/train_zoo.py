@@ -47,6 +47,13 @@ DATA_LICENCES = {
 }
 
 
+def licence(spec):
+    """`{"weights": ..., "data": ...}`: the licences a shipped preset carries."""
+    name = spec.data["name"]
+    return {"weights": WEIGHTS_LICENCE,
+            "data": DATA_LICENCES.get(name, f"{name}: see its own licence")}
+
+
 class NonFiniteError(ValueError):
     """Training produced NaN or infinite weights, logs or metrics; nothing was saved."""
 
@@ -191,7 +198,6 @@ def train_preset(spec, out_dir, epochs=None, seed=0, verbose=1, tiny=False, limi
     limits = [c for c in callbacks if isinstance(c, kg.callbacks.TimeLimit)]
     if limits:
         recipe["stopped_by_time_limit"] = limits[0].stopped_early
-    data_name = spec.data["name"]
     metadata = {
         "preset": spec.name,
         "family": spec.family,
@@ -207,8 +213,7 @@ def train_preset(spec, out_dir, epochs=None, seed=0, verbose=1, tiny=False, limi
         "headline_metric": spec.headline_metric,
         "command": command or f"python tools/train_zoo.py {spec.name}",
         "versions": versions(),
-        "licence": {"weights": WEIGHTS_LICENCE,
-                    "data": DATA_LICENCES.get(data_name, f"{data_name}: see its own licence")},
+        "licence": licence(spec),
     }
     if tiny or limit is not None:
         metadata["smoke_test"] = {"tiny": tiny, "limit": limit}
@@ -251,9 +256,7 @@ def compact_preset(spec, out_dir, storage="float16", source=None):
     if "train_minutes" in metadata and "training_time_s" not in metadata:
         metadata["training_time_s"] = round(60 * float(metadata.pop("train_minutes")), 1)
     if isinstance(metadata.get("licence"), str):
-        data_name = spec.data["name"]
-        metadata["licence"] = {"weights": WEIGHTS_LICENCE, "data": DATA_LICENCES.get(
-            data_name, f"{data_name}: see its own licence")}
+        metadata["licence"] = licence(spec)
     kg.zoo.store.round_weights(model, storage)
     metrics = _json_safe(dict(spec.evaluate(model, spec))) if spec.evaluate else {}
     check_finite(model, {}, metrics)

@@ -3,35 +3,8 @@
 import keras
 
 from keras_gen.models.dcgan.model import DCGAN
+from keras_gen.models.gan.evaluation import evaluate_generator
 from keras_gen.zoo.registry import PresetSpec, register_presets
-
-EVALUATION_SAMPLES = 1000
-EVALUATION_SEED = 0
-
-
-def evaluate(model, spec, num_samples=EVALUATION_SAMPLES, seed=EVALUATION_SEED):
-    """Sample quality of a digit GAN against the preset's test digits.
-
-    Generates `num_samples` images with a fixed seed and measures them with
-    `kg.metrics` in the shipped digit classifier's feature space.
-
-    Returns:
-        `frechet_distance` (vs the 1,000 test digits; lower is better),
-        `classes_covered` (digit classes holding at least 2% of the samples,
-        out of 10), `coverage_entropy` (evenness of the class histogram, 1 =
-        uniform) and `class_histogram`.
-    """
-    from keras_gen import data, metrics
-
-    x_test, _ = data.load_arrays(**{**spec.data, "split": "test"})
-    fake = model.generate(num_samples, seed=seed)
-    coverage = metrics.mode_coverage(fake)
-    return {
-        "frechet_distance": float(metrics.frechet_distance(x_test, fake, features="digits")),
-        "classes_covered": int(coverage["classes_covered"]),
-        "coverage_entropy": float(coverage["entropy"]),
-        "class_histogram": list(coverage["histogram"]),
-    }
 
 
 def search_space(hp):
@@ -78,6 +51,6 @@ register_presets(PresetSpec(
     description="DCGAN (transposed-conv generator, strided-conv discriminator, batch norm) "
                 "with an EMA generator, on the 4,000 MNIST training digits.",
     search_space=search_space,
-    evaluate=evaluate,
+    evaluate=evaluate_generator,  # Frechet distance and coverage, 1,000 samples
     headline_metric="frechet_distance",
 ))

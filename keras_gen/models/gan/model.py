@@ -11,7 +11,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gen import autodiff, losses, validation
+from keras_gen import _config, autodiff, losses, validation
 from keras_gen.models.base import GenerativeModel
 from keras_gen.models.gan.options import (
     BATCH_DEPENDENT_LAYERS,
@@ -547,8 +547,8 @@ class GAN(GenerativeModel):
     def gan_config(self):
         """Config shared by every GAN: seed, name, trainable, latent_dim, ema, replay."""
         config = super().get_config()
-        replay = None if self.replay is None else keras.saving.serialize_keras_object(self.replay)
-        config.update(latent_dim=self.latent_dim, ema=self.ema, replay=replay)
+        config.update(latent_dim=self.latent_dim, ema=self.ema,
+                      replay=_config.serialize(self.replay))
         return config
 
     def get_config(self):

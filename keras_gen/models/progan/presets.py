@@ -2,7 +2,7 @@
 
 from keras_gen.models.progan.model import ProGAN
 from keras_gen.models.progressive import recipes
-from keras_gen.models.progressive.evaluation import evaluate_generator
+from keras_gen.models.gan.evaluation import evaluate_generator
 from keras_gen.zoo.registry import PresetSpec, register_presets
 
 

@@ -1,4 +1,8 @@
-"""Quality measurements shared by the progressive presets (ProGAN, StyleGAN)."""
+"""Sample quality of the GAN presets (DCGAN, ProGAN, StyleGAN), measured one way.
+
+1,000 images generated with seed 0, against the preset's 1,000 test digits, in the
+shipped digit classifier's feature space: Frechet distance and mode coverage.
+"""
 
 import numpy as np
 
@@ -13,7 +17,7 @@ def test_images(spec):
 
 
 def to_size(images, side):
-    """Pixel-replicate smaller images (a model not yet fully grown) to `side`."""
+    """Pixel-replicate smaller images (a progressive model not yet fully grown) to `side`."""
     factor = side // images.shape[1]
     if factor <= 1:
         return images
