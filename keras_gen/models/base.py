@@ -12,7 +12,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gen import autodiff, losses, validation
+from keras_gen import _io, autodiff, losses, validation
 
 
 class ReplicaSeedGenerator(keras.random.SeedGenerator):
@@ -155,8 +155,6 @@ class GenerativeModel(keras.Model):
         A crash mid-save (a killed checkpointing job) leaves the previous file, never a
         half-written zip.
         """
-        from keras_gen import _io
-
         if not overwrite or not str(filepath).endswith(".keras"):
             return super().save(filepath, overwrite=overwrite, **kwargs)
         with _io.atomic_path(filepath) as tmp:
@@ -169,7 +167,6 @@ class GenerativeModel(keras.Model):
         load silently; the digest (an attribute of the file) lets `load_weights`
         refuse such a file with `kg.zoo.CorruptedFileError`.
         """
-        from keras_gen import _io
         from keras_gen.zoo import store
 
         if not overwrite or not str(filepath).endswith(".weights.h5"):
@@ -187,7 +184,7 @@ class GenerativeModel(keras.Model):
         """
         from keras_gen.zoo import store
 
-        if str(filepath).endswith(".weights.h5"):
+        if checks_weights_file(self, filepath):
             store.check_weights_file(filepath)
         return super().load_weights(filepath, *args, **kwargs)
 
@@ -338,3 +335,8 @@ class ReconstructionModel(GenerativeModel):
         config = super().get_config()
         config["input_shape"] = list(self.sample_shape)
         return config
+
+
+def checks_weights_file(model, filepath):
+    """Whether `model.load_weights(filepath)` runs `kg.zoo.store.check_weights_file` itself."""
+    return isinstance(model, GenerativeModel) and str(filepath).endswith(".weights.h5")

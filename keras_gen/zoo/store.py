@@ -131,30 +131,20 @@ def _store_as(weights_path, storage_dtype):
     """
     import h5py
 
-    def convert(name, item):
-        if isinstance(item, h5py.Dataset) and item.dtype == np.float32:
-            data = item[()].astype(storage_dtype)
-            parent = item.parent
-            key = name.rsplit("/", 1)[-1]
-            del parent[key]
-            parent.create_dataset(key, data=data)
-
     with h5py.File(weights_path, "r+") as handle:
         handle.attrs.pop(WEIGHTS_DIGEST_ATTR, None)  # the values change: it would be stale
-        names = []
-        handle.visititems(lambda name, item: names.append(name))
-        for name in names:
-            item = handle.get(name)
-            if item is not None:
-                convert(name, item)
+        for name in _dataset_names(handle):
+            if handle[name].dtype == np.float32:
+                data = handle[name][()].astype(storage_dtype)
+                del handle[name]
+                handle.create_dataset(name, data=data)
     # h5py does not reclaim freed space in place: copy into a compact file.
-    compact = Path(str(weights_path) + ".compact")
-    with h5py.File(weights_path, "r") as source, h5py.File(compact, "w") as target:
-        for key in source.attrs:
-            target.attrs[key] = source.attrs[key]
-        for key in source:
-            source.copy(source[key], target, name=key)
-    os.replace(compact, weights_path)
+    with _io.atomic_path(weights_path) as compact:
+        with h5py.File(weights_path, "r") as source, h5py.File(compact, "w") as target:
+            for key in source.attrs:
+                target.attrs[key] = source.attrs[key]
+            for key in source:
+                source.copy(source[key], target, name=key)
 
 
 def save_preset(model, path, metadata=None, storage_dtype="float32"):
@@ -177,9 +167,10 @@ def save_preset(model, path, metadata=None, storage_dtype="float32"):
         _io.write_text_atomic(tmp / CONFIG_FILE, json.dumps(model_config(model), indent=2))
         model.save_weights(str(tmp / WEIGHTS_FILE))
         if storage_dtype != "float32":
-            _store_as(tmp / WEIGHTS_FILE, storage_dtype)
+            _store_as(tmp / WEIGHTS_FILE, storage_dtype)  # drops the (stale) digest
             metadata["weights_storage"] = storage_dtype
-        embed_weights_digest(tmp / WEIGHTS_FILE)  # the file checks itself when copied alone
+        if not _has_weights_digest(tmp / WEIGHTS_FILE):  # keras_gen models embed it on save
+            embed_weights_digest(tmp / WEIGHTS_FILE)  # the file checks itself when copied alone
         metadata["sha256"] = {WEIGHTS_FILE: _io.sha256_file(tmp / WEIGHTS_FILE)}
         metadata.setdefault("parameters", int(model.count_params()))
         _io.write_text_atomic(tmp / METADATA_FILE, json.dumps(metadata, indent=2, sort_keys=True))
@@ -230,18 +221,30 @@ def _head(path, count=8):
         return handle.read(count)
 
 
-def _datasets_digest(handle):
-    """sha256 over every dataset of an open HDF5 file: names, dtypes, shapes, values.
-
-    Reading every dataset also surfaces damage HDF5 only finds on access.
-    """
+def _dataset_names(handle):
+    """The paths of every dataset in an open HDF5 file."""
     import h5py
 
     names = []
     handle.visititems(lambda name, item: names.append(name)
                       if isinstance(item, h5py.Dataset) else None)
+    return names
+
+
+def _has_weights_digest(path):
+    import h5py
+
+    with h5py.File(path, "r") as handle:
+        return WEIGHTS_DIGEST_ATTR in handle.attrs
+
+
+def _datasets_digest(handle):
+    """sha256 over every dataset of an open HDF5 file: names, dtypes, shapes, values.
+
+    Reading every dataset also surfaces damage HDF5 only finds on access.
+    """
     digest = hashlib.sha256()
-    for name in sorted(names):
+    for name in sorted(_dataset_names(handle)):
         value = np.asarray(handle[name][()])
         digest.update(f"{name}\0{value.dtype.str}\0{value.shape}\0".encode())
         digest.update(np.ascontiguousarray(value).tobytes() if value.dtype.kind not in "OSUV"
@@ -304,10 +307,19 @@ def check_weights_file(path):
 
 
 def load_weights_file(model, path):
-    """`model.load_weights(path)` after `check_weights_file`; errors say what went wrong."""
-    check_weights_file(path)
+    """`model.load_weights(path)` after `check_weights_file`; errors say what went wrong.
+
+    keras_gen models run the check in their own `load_weights` (also what
+    `BackupAndRestore` calls), so it is run here only for other models.
+    """
+    from keras_gen.models.base import checks_weights_file
+
+    if not checks_weights_file(model, path):
+        check_weights_file(path)
     try:
         model.load_weights(str(path))
+    except (CorruptedFileError, FileNotFoundError):  # from keras_gen's own check
+        raise
     except _READ_ERRORS as error:
         raise ValueError(
             f"could not load weights {path} into {type(model).__name__}: {error}. "
