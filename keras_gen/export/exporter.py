@@ -73,7 +73,8 @@ QUANTIZATIONS = (None, "float16", "int8")
 LATENCY_RUNS = 30
 CALIBRATION_SAMPLES = 200  # int8: calibration calls (batch `batch_size` each)
 PRESET_CALIBRATION_EXAMPLES = 500  # int8 default: this many of the preset's training examples
-UNSAFE_INT8_OPS = ("WHILE",)  # the TFLite int8 calibrator crashes (SIGSEGV) on RNN loops
+# TF ops that become a TFLite op whose int8 calibration crashes (SIGSEGV): RNN loops
+UNSAFE_INT8_OPS = {"While": "WHILE", "StatelessWhile": "WHILE"}
 MIN_INT8_SCALE = 1e-7  # int8 scales below this come from tensors that were always zero
 INT8_TYPE = 9  # TensorType.INT8 in the TFLite schema
 
@@ -198,6 +199,15 @@ def tflite_ops(content):
                    for graph in model.subgraphs for op in graph.operators})
 
 
+def _graph_ops(concrete):
+    """TF op types of a concrete function, including the functions it calls."""
+    graph_def = concrete.graph.as_graph_def()
+    ops = {node.op for node in graph_def.node}
+    for function in graph_def.library.function:
+        ops.update(node.op for node in function.node_def)
+    return ops
+
+
 def degenerate_int8_tensors(content, min_scale=MIN_INT8_SCALE):
     """Names of the int8 activations of a `.tflite` with a scale below `min_scale`.
 
@@ -208,11 +218,11 @@ def degenerate_int8_tensors(content, min_scale=MIN_INT8_SCALE):
     from tensorflow.lite.tools import flatbuffer_utils
 
     model = flatbuffer_utils.convert_bytearray_to_object(bytearray(content))
+    buffers = model.buffers
     names = []
     for graph in model.subgraphs:
         for tensor in graph.tensors:
             scale = None if tensor.quantization is None else tensor.quantization.scale
-            buffers = model.buffers
             data = buffers[tensor.buffer].data if tensor.buffer < len(buffers) else None
             constant = data is not None and len(data) > 0
             # activations only: constants (a zero-initialised weight of a fresh model) run fine
@@ -234,8 +244,8 @@ def _convert(loaded, signature, quantize, serving, data, rng):
     import tensorflow as tf
 
     if quantize == "int8":
-        unsafe = sorted(set(tflite_ops(_convert(loaded, signature, None, serving, data, rng)))
-                        & set(UNSAFE_INT8_OPS))
+        unsafe = sorted({UNSAFE_INT8_OPS[op] for op in _graph_ops(loaded.signatures[signature])
+                         if op in UNSAFE_INT8_OPS})
         if unsafe:
             raise ValueError(
                 f"cannot quantize serving function {signature!r} to int8: its TFLite graph holds "
