@@ -106,6 +106,17 @@ def test_a_failing_config_is_reported_not_fatal():
     assert list(runners) == ["default"] and "too big" in errors
 
 
+def test_default_settings_are_what_compile_uses():
+    ae, dcgan = zoo.get("ae_mnist_28"), zoo.get("dcgan_mnist_28")
+    for spec in (ae, dcgan):
+        model = spec.build(tiny=True)
+        model.compile(**spec.compile)
+        assert bench.default_settings(spec) == (bool(model.jit_compile),
+                                                int(model.steps_per_execution)), spec.name
+    assert bench.default_settings(ae)[1] == 8  # the measured autoencoder default
+    assert bench.default_settings(dcgan)[1] == 1
+
+
 def test_compare_settings_needs_speed_and_consistency():
     def row(label, samples, batch=64):
         return {"label": label, "batch_size": batch, "samples": samples,
@@ -127,7 +138,11 @@ def test_workers_and_report_structure(tmp_path):
     assert set(train) >= {"matmul_peak", "flops", "throughput", "errors", "rss_peak_mb",
                           "rss_after_default_mb", "rss_after_import_mb"}
     labels = [r["label"] for r in train["throughput"]]
-    assert labels == ["default", "batch 128", "xla", "spe8"]  # the quick set
+    assert labels == ["default", "batch 128", "xla", "spe1"]  # the quick set: flips of the defaults
+    settings = {r["label"]: (r["jit_compile"], r["steps_per_execution"])
+                for r in train["throughput"]}
+    assert settings["default"] == bench.default_settings(ae)
+    assert settings["spe1"] == (settings["default"][0], 1)
     assert set(train["flops"]) == {"64", "128"}
     export = bench.export_worker(ae, TINY, tiny=True, quantizations=(None,), log=_silent)
     formats = {(r["function"], r["format"], r["quantize"]) for r in export["rows"]}

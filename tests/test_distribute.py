@@ -36,6 +36,12 @@ def test_mirrored_step_equals_single_device_step(preset):
     assert result["max_weight_diff"] < 1e-4 * max(1.0, result["max_update"]), result
 
 
+def test_steps_per_execution_default_falls_back_to_one_under_replicas():
+    result = _run(["compile_defaults", "ae_mnist_28"])
+    assert result["replicas"] == 2 and result["steps_per_execution"] == 1  # trained one epoch
+    assert "steps_per_execution must be 1 under a strategy with 2 replicas" in result["refused"]
+
+
 def test_replicas_draw_different_random_numbers():
     result = _run(["independence", "tiny_test_ae"])
     assert result == {"replicas": 2, "identical": False}

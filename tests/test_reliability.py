@@ -14,7 +14,7 @@ from keras_gen.testing.models import TinyAutoencoder
 def test_divergence_guard_stops_and_restores_good_weights():
     keras.utils.set_random_seed(0)
     model = TinyAutoencoder()
-    model.compile()
+    model.compile(steps_per_execution=1)  # PoisonWeights acts after one given batch
     x = np.random.default_rng(0).uniform(size=(64, 4, 4, 1)).astype("float32")
     model.fit(x, epochs=1, batch_size=8, verbose=0)
     before = [w.copy() for w in model.get_weights()]

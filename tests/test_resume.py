@@ -20,6 +20,12 @@ class Crash(Exception):
 
 
 class CrashAt(keras.callbacks.Callback):
+    """Raise at the first batch end at or after `batch` of `epoch`.
+
+    With several steps per execution Keras reports only every n-th batch,
+    so "at or after" still crashes inside the epoch, before it is backed up.
+    """
+
     def __init__(self, epoch, batch):
         super().__init__()
         self.epoch, self.batch, self.current = epoch, batch, 0
@@ -28,7 +34,7 @@ class CrashAt(keras.callbacks.Callback):
         self.current = epoch
 
     def on_train_batch_end(self, batch, logs=None):
-        if self.current == self.epoch and batch == self.batch:
+        if self.current == self.epoch and batch >= self.batch:
             raise Crash(f"killed at epoch {self.epoch}, batch {batch}")
 
 

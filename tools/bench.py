@@ -2,6 +2,7 @@
 
     python tools/bench.py --quick                      # a few minutes, rough numbers
     python tools/bench.py                              # the full run (2-3 hours)
+    python tools/bench.py --quality-seeds 1            # full, one quality run per preset (~1.5 h)
     python tools/bench.py --presets vae_mnist_28,dcgan_mnist_28 --out /tmp/B.md
     python tools/bench.py --render BENCHMARKS.json --out BENCHMARKS.md   # re-render only
 
@@ -21,8 +22,9 @@ traced or allocated slows the next:
   per-step overhead of `fit`, the step graph's ops (`bench_profile`).
 
 `--quick` (rough numbers in minutes): 3 rounds of 0.6 s, the preset batch
-size and twice it, XLA and steps per execution only, every export variant
-(one timed round), quality after 5, 10 and 20 s with one seed.
+size and twice it, the two flips of the defaults (XLA, steps per execution)
+only, every export variant (one timed round), quality after 5, 10 and 20 s
+with one seed.
 
 `--worker KIND --preset NAME --json-out PATH` runs one such job (what the
 parent does for each preset); see `BENCHMARKS.md` for the methods.
@@ -147,27 +149,42 @@ def batch_sizes(spec, settings):
     return sizes
 
 
+def default_settings(spec):
+    """`(jit_compile, steps_per_execution)` a preset trains with by default.
+
+    The preset's compile recipe over its model class's `compile_defaults`;
+    Keras' `jit_compile="auto"` is off on a CPU-only machine.
+    """
+    merged = {**getattr(spec.model_class, "compile_defaults", {}), **spec.compile}
+    return merged.get("jit_compile", "auto") is True, int(merged.get("steps_per_execution", 1))
+
+
 def train_configs(spec, settings):
     """`TrainConfig`s: the default first, the batch sweep, then the settings.
 
-    Quick mode keeps the batch sweep, XLA and steps per execution only (each
-    row costs a traced model).
+    Each setting row flips one default (XLA on <-> off, 8 <-> 1 steps per
+    execution), so a faster row means the default should change. Quick mode
+    keeps the batch sweep and the two flips only (each row costs a traced
+    model).
     """
     from bench_measure import TrainConfig
 
     sizes = batch_sizes(spec, settings)
     base = sizes[0]
-    configs = [TrainConfig("default", base)]
-    configs += [TrainConfig(f"batch {b}", b) for b in sizes[1:]]
-    configs += [TrainConfig("xla", base, jit_compile=True),
-                TrainConfig("spe8", base, steps_per_execution=8)]
+    jit, spe = default_settings(spec)
+    other_spe = 1 if spe > 1 else 8
+    xla_label, spe_label = ("no xla" if jit else "xla"), f"spe{other_spe}"
+    configs = [TrainConfig("default", base, jit, spe)]
+    configs += [TrainConfig(f"batch {b}", b, jit, spe) for b in sizes[1:]]
+    configs += [TrainConfig(xla_label, base, not jit, spe),
+                TrainConfig(spe_label, base, jit, other_spe)]
     if not settings.quick:
         configs += [
-            TrainConfig("xla+spe8", base, jit_compile=True, steps_per_execution=8),
-            TrainConfig("no cache", base, pipeline="tfdata_nocache"),
-            TrainConfig("no prefetch", base, pipeline="tfdata_noprefetch"),
-            TrainConfig("no cache, no prefetch", base, pipeline="tfdata_plain"),
-            TrainConfig("numpy arrays", base, pipeline="numpy"),
+            TrainConfig(f"{xla_label}+{spe_label}", base, not jit, other_spe),
+            TrainConfig("no cache", base, jit, spe, pipeline="tfdata_nocache"),
+            TrainConfig("no prefetch", base, jit, spe, pipeline="tfdata_noprefetch"),
+            TrainConfig("no cache, no prefetch", base, jit, spe, pipeline="tfdata_plain"),
+            TrainConfig("numpy arrays", base, jit, spe, pipeline="numpy"),
         ]
     return configs
 
@@ -529,6 +546,9 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short measurements (minutes)")
     parser.add_argument("--presets", help="comma-separated preset names (default: headlines)")
+    parser.add_argument("--quality-seeds", type=int, default=None, metavar="N",
+                        help="training runs per preset for quality against time "
+                             "(default: 3, or 1 with --quick; each full run is 10 minutes)")
     parser.add_argument("--out", default=str(REPO / "BENCHMARKS.md"),
                         help="markdown report; the JSON goes next to it")
     parser.add_argument("--logs", help="folder for worker logs (default: <out>.logs/)")
@@ -553,6 +573,10 @@ def main(argv=None):
         print(f"wrote {args.out} from {args.render}")
         return None
     settings = Settings.for_mode(args.quick)
+    if args.quality_seeds is not None:
+        if args.quality_seeds < 0:
+            raise SystemExit(f"--quality-seeds must be >= 0, got {args.quality_seeds}.")
+        settings = dataclasses.replace(settings, quality_repeats=args.quality_seeds)
     names = [n.strip() for n in args.presets.split(",")] if args.presets else None
     specs, missing = registered_headlines(names)
     out = Path(args.out)

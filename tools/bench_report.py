@@ -36,10 +36,13 @@ excluded. The figure is the median over rounds; min and max are shown. The
 `keras-gen train` and `tools/train_zoo.py` do); its block is one epoch over
 the first `S * batch` images.
 
-**Settings.** "default" is what a user gets: `compile()` defaults
-(`jit_compile="auto"`, which Keras resolves to off on a CPU-only machine;
-`steps_per_execution=1`) and the `kg.data` pipeline (cache and prefetch on).
-Each other row changes one thing at the preset's batch size. A setting is
+**Settings.** "default" is what a user gets: the preset's `compile()`
+recipe over its model class's `compile_defaults` (autoencoders and VAEs:
+`steps_per_execution=8`; otherwise Keras' `steps_per_execution=1`; XLA only
+where a preset's recipe sets `jit_compile=True`, since Keras resolves
+`jit_compile="auto"` to off on a CPU-only machine) and the `kg.data` pipeline
+(cache and prefetch on). Each other row flips one default at the preset's batch
+size ("xla" / "no xla", "spe8" / "spe1", a pipeline stage off). A setting is
 *recommended* when its median is at least 5% above the default's and it beat
 the default in at least 80% of the rounds (rounds are paired: they ran back
 to back).
@@ -142,6 +145,7 @@ def header(results):
             ["load average at end (1, 5, 15 min)", ", ".join(
                 f"{v:.2f}" if isinstance(v, float) else str(v) for v in end)],
             ["mode", "quick (`--quick`)" if results["settings"]["quick"] else "full"],
+            ["quality runs (seeds) per preset", results["settings"].get("quality_repeats", "-")],
         ]),
     ]
     if start[0] >= LOAD_IDLE:
@@ -177,6 +181,13 @@ def _last_quality(entry):
     return f"{metric} {_num(value, 1)} after {int(float(last))} s" if value is not None else "-"
 
 
+def _default_settings(row):
+    """"XLA off, spe 8" for a throughput row ("-" when it is missing)."""
+    if "jit_compile" not in row:
+        return "-"
+    return f"XLA {'on' if row['jit_compile'] else 'off'}, spe {row['steps_per_execution']}"
+
+
 def summary(results):
     """One row per preset: the headline numbers."""
     rows = []
@@ -194,6 +205,7 @@ def summary(results):
             _num((default.get("flops_per_second") or 0) / 1e9, 1)
             if default.get("flops_per_second") else "-",
             f"{default['utilization']:.1%}" if default.get("utilization") else "-",
+            _default_settings(default),
             ", ".join(recommended) or "default",
             _num(train.get("rss_after_default_mb")),
             f"{function}: {_num(keras_ms, 2)} / {_num(tflite_ms, 2)}" if function else "-",
@@ -201,7 +213,7 @@ def summary(results):
         ])
     return "## Summary\n\n" + _table(
         ["preset", "family", "batch", "images/s", "GFLOP/step", "GFLOP/s", "utilization",
-         "faster than default", "peak RSS MB (train)", "latency ms Keras / TFLite f32",
+         "default settings", "faster than default", "peak RSS MB (train)", "latency ms Keras / TFLite f32",
          "quality"], rows)
 
 
@@ -222,7 +234,7 @@ def recommendations(results):
         if not winners:
             continue
         verdict = ("change the family default" if len(winners) == len(found)
-                   else "faster for " + ", ".join(f"`{n}`" for n in winners) + " only")
+                   else "change the default of " + ", ".join(f"`{n}`" for n in winners) + " only")
         family_rows.append([family, label, ", ".join(f"{s:.2f}x" for _, _, s in found), verdict])
     text = ["## Recommended defaults", "",
             "A setting is recommended when it is >= 5% faster than the default (median) and "

@@ -14,7 +14,9 @@ class KLWarmup(keras.callbacks.Callback):
     reconstruction term shape the code first. The weight lives in the model's
     non-trainable `kl_weight` variable, so changing it does not retrace the
     compiled train step. The ramp advances every batch when the number of
-    steps per epoch is known, otherwise once per epoch. The variable is
+    steps per epoch is known, otherwise once per epoch; with several steps
+    per execution (the VAE default is 8) Keras calls back once per call, so
+    the weight moves in steps of that many batches. The variable is
     written only when the weight changes (at the first batch of each `fit`,
     then every batch of the ramp): once the ramp is over, batches cost no
     host-side assignment.

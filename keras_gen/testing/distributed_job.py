@@ -152,7 +152,27 @@ def multiworker(name, steps=3):
           flush=True)
 
 
+def compile_defaults(name):
+    """Under two replicas the default steps per execution is 1 and trains; 8 is refused."""
+    from keras_gen import distribute
+
+    distribute.split_cpu(2)
+    strategy = distribute.get_strategy("mirrored")
+    with strategy.scope():
+        spec, model = _build(name)
+        model.compile(**spec.compile)
+    model.fit(_data(model), batch_size=GLOBAL_BATCH, epochs=1, verbose=0)
+    try:
+        model.compile(steps_per_execution=8)
+        refused = ""
+    except ValueError as error:
+        refused = str(error)
+    print(json.dumps({"replicas": strategy.num_replicas_in_sync,
+                      "steps_per_execution": int(model.steps_per_execution),
+                      "refused": refused}), flush=True)
+
+
 if __name__ == "__main__":
     mode, preset = sys.argv[1], sys.argv[2]
     {"equivalence": equivalence, "independence": independence,
-     "multiworker": multiworker}[mode](preset)
+     "multiworker": multiworker, "compile_defaults": compile_defaults}[mode](preset)

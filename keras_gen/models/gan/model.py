@@ -346,7 +346,7 @@ class GAN(GenerativeModel):
         if g_opt is d_opt:
             raise ValueError("g_optimizer and d_optimizer must be two different optimizer "
                              "objects (each keeps its own state).")
-        super().compile(optimizer=None, **kwargs)
+        super().compile(optimizer=None, **self.keras_compile_arguments(kwargs))
         self._compile_args = {
             "g_optimizer": keras.saving.serialize_keras_object(g_opt),
             "d_optimizer": keras.saving.serialize_keras_object(d_opt),
