@@ -36,10 +36,15 @@ def test_mirrored_step_equals_single_device_step(preset):
     assert result["max_weight_diff"] < 1e-4 * max(1.0, result["max_update"]), result
 
 
-def test_steps_per_execution_default_falls_back_to_one_under_replicas():
+def test_speed_settings_fall_back_under_replicas():
     result = _run(["compile_defaults", "ae_mnist_28"])
-    assert result["replicas"] == 2 and result["steps_per_execution"] == 1  # trained one epoch
-    assert "steps_per_execution must be 1 under a strategy with 2 replicas" in result["refused"]
+    assert result["recipe"] == {"jit_compile": True}  # the preset asks for XLA ...
+    assert result["replicas"] == 2 and result["steps_per_execution"] == 1  # ... and trained
+    assert result["jit_compile"] is False
+    messages = " ".join(result["warnings"])
+    assert "jit_compile=True fails under a strategy with 2 replicas" in messages
+    assert "steps_per_execution=8 fails under a strategy with 2 replicas" in messages
+    assert len(result["warnings"]) == 3  # XLA twice, steps once (its default is silent)
 
 
 def test_replicas_draw_different_random_numbers():

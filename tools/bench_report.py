@@ -233,8 +233,9 @@ def recommendations(results):
         winners = [n for n, ok, _ in found if ok]
         if not winners:
             continue
-        verdict = ("change the family default" if len(winners) == len(found)
-                   else "change the default of " + ", ".join(f"`{n}`" for n in winners) + " only")
+        names = ", ".join(f"`{n}`" for n in winners)
+        verdict = (f"change the default of every measured preset ({names})"
+                   if len(winners) == len(found) else f"change the default of {names} only")
         family_rows.append([family, label, ", ".join(f"{s:.2f}x" for _, _, s in found), verdict])
     text = ["## Recommended defaults", "",
             "A setting is recommended when it is >= 5% faster than the default (median) and "

@@ -7,6 +7,7 @@ returned by `compute_losses`; the autoencoders and the VAE only override that.
 
 import functools
 import inspect
+import warnings
 
 import keras
 import numpy as np
@@ -51,22 +52,32 @@ class GenerativeModel(keras.Model):
     def keras_compile_arguments(self, kwargs):
         """Keras' own `compile` arguments: `kwargs` over `compile_defaults`.
 
-        Keras 3.15 on TensorFlow 2.21 cannot run several steps per execution
-        under a strategy with more than one replica: its multi-step loop fails
-        with "You must feed a value for placeholder tensor" for any model (a
-        plain `keras.Sequential` too). So under such a strategy a default
-        `steps_per_execution` falls back to 1, and an explicit value above 1
-        is refused with this reason instead of that error.
+        Two speed settings that pay on one CPU device fail under a strategy
+        with more than one replica in Keras 3.15 / TensorFlow 2.21, for any
+        model (a plain `keras.Sequential` too): several steps per execution
+        ("You must feed a value for placeholder tensor" in the multi-step
+        loop) and XLA (`jit_compile=True`, "Graph execution error"). Neither
+        changes what a step computes, so under such a strategy they fall back
+        to `steps_per_execution=1` and `jit_compile=False`: silently for a
+        family default, with a warning when they were asked for (a preset
+        recipe such as `ae_mnist_28`'s XLA, or the caller), as Keras itself
+        does when a model cannot be compiled with XLA.
         """
         merged = {**self.compile_defaults, **kwargs}
         replicas = self.distribute_strategy.num_replicas_in_sync
-        if replicas > 1 and merged.get("steps_per_execution", 1) != 1:
-            if "steps_per_execution" in kwargs:
-                raise ValueError(
-                    f"{type(self).__name__}.compile: steps_per_execution must be 1 under a "
-                    f"strategy with {replicas} replicas (Keras 3.15 / TensorFlow 2.21 fail in "
-                    f"the multi-step loop), got {kwargs['steps_per_execution']!r}.")
-            merged["steps_per_execution"] = 1
+        if replicas == 1:
+            return merged
+        unsupported = {"steps_per_execution": 1, "jit_compile": False}
+        for key, safe in unsupported.items():
+            value = merged.get(key, safe)
+            if value in (safe, "auto"):
+                continue
+            if key in kwargs:
+                warnings.warn(
+                    f"{type(self).__name__}.compile: {key}={value!r} fails under a strategy "
+                    f"with {replicas} replicas in Keras 3.15 / TensorFlow 2.21; using "
+                    f"{key}={safe!r}.", stacklevel=3)
+            merged[key] = safe
         return merged
 
     def __init_subclass__(cls, **kwargs):

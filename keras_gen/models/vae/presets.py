@@ -67,6 +67,7 @@ register_presets(
         config={"input_shape": (28, 28, 1), "latent_dim": 16, "hidden": (512, 256)},
         tiny_config={"hidden": (16,), "latent_dim": 2},
         fit={"epochs": 60, "batch_size": 100, "callbacks": dense_callbacks},
+        compile={"jit_compile": True},  # 1.33x the images/s without (tools/bench.py --quick)
         search_space=dense_search_space,
         description="Dense VAE 784-512-256-16, Bernoulli likelihood, on MNIST.", **COMMON),
     PresetSpec(
