@@ -5,6 +5,7 @@
     python tools/bench.py --quality-seeds 1            # full, one quality run per preset (~1.5 h)
     python tools/bench.py --presets vae_mnist_28,dcgan_mnist_28 --out /tmp/B.md
     python tools/bench.py --render BENCHMARKS.json --out BENCHMARKS.md   # re-render only
+    python tools/bench.py --only quality --quality-seeds 1 --out docs/results/quality_over_time.md
 
 Writes `BENCHMARKS.md` (tables and the methods) and `BENCHMARKS.json` (every
 sample) next to it. Each preset is measured in separate subprocesses, so
@@ -519,16 +520,25 @@ def finish_results(results):
     return results
 
 
-def benchmark(specs, missing, settings, log_dir, command, tiny=False, log=print):
-    """Measure every spec in subprocesses and return the whole result dict."""
+JOBS = ("train", "export", "quality", "profile")
+
+
+def benchmark(specs, missing, settings, log_dir, command, tiny=False, log=print, jobs=JOBS):
+    """Measure every spec in subprocesses and return the whole result dict.
+
+    `jobs` picks which kinds of job run; the others are reported as not run.
+    """
     results = new_results(command, settings, missing)
+    skipped = {"error": "not run (tools/bench.py --only)"}
     for spec in specs:
         log(f"== {spec.name} ({spec.family})")
-        train = spawn("train", spec.name, settings, log_dir, tiny=tiny)
+        train = spawn("train", spec.name, settings, log_dir, tiny=tiny) \
+            if "train" in jobs else dict(skipped)
         export = merge_exports({q: spawn("export", spec.name, settings, log_dir, tiny=tiny,
-                                         quantize=q) for q in settings.export_variants})
+                                         quantize=q) for q in settings.export_variants}) \
+            if "export" in jobs else dict(skipped)
         quality = None
-        if wants_quality(spec):
+        if "quality" in jobs and wants_quality(spec):
             quality = [spawn("quality", spec.name, settings, log_dir, seed=seed, tiny=tiny)
                        for seed in range(settings.quality_repeats)]
         results["presets"][spec.name] = preset_entry(spec, train, export, quality)
@@ -536,7 +546,7 @@ def benchmark(specs, missing, settings, log_dir, command, tiny=False, log=print)
             if "error" in job:
                 log(f"  {kind} failed: {job['error']}")
     for spec in specs:
-        if spec.name in PROFILE_PRESETS:
+        if "profile" in jobs and spec.name in PROFILE_PRESETS:
             log(f"== profile {spec.name}")
             results["profile"][spec.name] = profile(spec, settings, log_dir, tiny=tiny)
     return finish_results(results)
@@ -549,6 +559,8 @@ def parse_args(argv=None):
     parser.add_argument("--quality-seeds", type=int, default=None, metavar="N",
                         help="training runs per preset for quality against time "
                              "(default: 3, or 1 with --quick; each full run is 10 minutes)")
+    parser.add_argument("--only", help="comma-separated jobs to run, of " + ", ".join(JOBS) +
+                        " (default: all)")
     parser.add_argument("--out", default=str(REPO / "BENCHMARKS.md"),
                         help="markdown report; the JSON goes next to it")
     parser.add_argument("--logs", help="folder for worker logs (default: <out>.logs/)")
@@ -577,6 +589,9 @@ def main(argv=None):
         if args.quality_seeds < 0:
             raise SystemExit(f"--quality-seeds must be >= 0, got {args.quality_seeds}.")
         settings = dataclasses.replace(settings, quality_repeats=args.quality_seeds)
+    jobs = tuple(j.strip() for j in args.only.split(",")) if args.only else JOBS
+    if set(jobs) - set(JOBS):
+        raise SystemExit(f"--only takes jobs of {', '.join(JOBS)}; got {args.only!r}.")
     names = [n.strip() for n in args.presets.split(",")] if args.presets else None
     specs, missing = registered_headlines(names)
     out = Path(args.out)
@@ -587,7 +602,7 @@ def main(argv=None):
     print(f"load average at start: {os.getloadavg()}; presets: {[s.name for s in specs]}; "
           f"not registered: {missing}", flush=True)
     results = benchmark(specs, missing, settings, log_dir, command,
-                        log=lambda m: print(m, flush=True))
+                        log=lambda m: print(m, flush=True), jobs=jobs)
     out.with_suffix(".json").write_text(json.dumps(results, indent=1))
     out.write_text(bench_report.render(results))
     print(f"wrote {out} and {out.with_suffix('.json')}")
