@@ -18,7 +18,8 @@ register_presets(
         config={"input_shape": (28, 28), "units": (128,), "code_dim": 30, "cell": "gru"},
         tiny_config={"input_shape": (5, 4), "units": (4,), "code_dim": 2},
         data={"name": "mnist_rows"},
-        compile={"loss": "binary_crossentropy",
+        # XLA: 1.07x, 1.03x and 1.07x the images/s without, in three quick bench runs
+        compile={"loss": "binary_crossentropy", "jit_compile": True,
                  "optimizer": {"class_name": "Adam", "config": {"learning_rate": 3e-3}}},
         fit={"epochs": 25, "batch_size": 32}, search_space=search_space,
         evaluate=evaluate_reconstruction, headline_metric="test_mse",
