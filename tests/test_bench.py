@@ -243,3 +243,12 @@ def test_only_runs_the_chosen_jobs(tmp_path, monkeypatch):
     assert "## Quality against training time" in bench_report.render(results)
     with pytest.raises(SystemExit, match="--only takes jobs of"):
         bench.main(["--only", "speed", "--out", str(tmp_path / "B.md")])
+
+
+def test_quality_clock_counts_every_step_of_a_multi_step_call():
+    spec = zoo.get("ae_mnist_28")
+    model = spec.build(tiny=True)
+    model.compile(steps_per_execution=8)
+    clock = bench_measure._wall_clock_evaluator([1e9], lambda m: {}, 8, _silent)
+    model.fit(model.example_data(72), batch_size=8, epochs=2, verbose=0, callbacks=[clock])
+    assert clock.steps == 18  # 9 steps per epoch: one call of 8, one of 1

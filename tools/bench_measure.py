@@ -324,14 +324,25 @@ def _wall_clock_evaluator(checkpoints, evaluate, batch_size, log):
         """Evaluate at given amounts of training time, then stop training.
 
         The clock counts the time inside `fit` (tracing included) minus the
-        time spent evaluating.
+        time spent evaluating. Steps are read from the (generator's)
+        optimizer's iteration counter: with several steps per execution Keras
+        calls back once per call, and its batch index overshoots on a short
+        last call, so neither counts steps exactly.
         """
 
+        def _iterations(self):
+            optimizer = getattr(self.model, "g_optimizer", None) or self.model.optimizer
+            return int(keras.ops.convert_to_numpy(optimizer.iterations))
+
+        @property
+        def steps(self):
+            return self._iterations() - self.first_iteration
+
         def on_train_begin(self, logs=None):
-            self.start, self.paused, self.steps, self.points = time.perf_counter(), 0.0, 0, []
+            self.start, self.paused, self.points = time.perf_counter(), 0.0, []
+            self.first_iteration = self._iterations()
 
         def on_train_batch_end(self, batch, logs=None):
-            self.steps += 1
             trained = time.perf_counter() - self.start - self.paused
             if trained < checkpoints[len(self.points)]:
                 return
