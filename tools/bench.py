@@ -156,7 +156,7 @@ def default_settings(spec):
     The preset's compile recipe over its model class's `compile_defaults`;
     Keras' `jit_compile="auto"` is off on a CPU-only machine.
     """
-    merged = {**getattr(spec.model_class, "compile_defaults", {}), **spec.compile}
+    merged = spec.model_class.with_compile_defaults(spec.compile)
     return merged.get("jit_compile", "auto") is True, int(merged.get("steps_per_execution", 1))
 
 

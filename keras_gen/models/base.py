@@ -49,6 +49,11 @@ class GenerativeModel(keras.Model):
     # Keras compile arguments a family uses unless given (see `keras_compile_arguments`).
     compile_defaults = {}
 
+    @classmethod
+    def with_compile_defaults(cls, kwargs):
+        """`kwargs` over the family's `compile_defaults` (one device; no model needed)."""
+        return {**cls.compile_defaults, **kwargs}
+
     def keras_compile_arguments(self, kwargs):
         """Keras' own `compile` arguments: `kwargs` over `compile_defaults`.
 
@@ -63,7 +68,7 @@ class GenerativeModel(keras.Model):
         recipe such as `ae_mnist_28`'s XLA, or the caller), as Keras itself
         does when a model cannot be compiled with XLA.
         """
-        merged = {**self.compile_defaults, **kwargs}
+        merged = self.with_compile_defaults(kwargs)
         replicas = self.distribute_strategy.num_replicas_in_sync
         if replicas == 1:
             return merged
