@@ -252,3 +252,39 @@ def test_quality_clock_counts_every_step_of_a_multi_step_call():
     clock = bench_measure._wall_clock_evaluator([1e9], lambda m: {}, 8, _silent)
     model.fit(model.example_data(72), batch_size=8, epochs=2, verbose=0, callbacks=[clock])
     assert clock.steps == 18  # 9 steps per epoch: one call of 8, one of 1
+
+
+def test_quality_runs_merge_into_a_throughput_report(tmp_path):
+    vae, ae = zoo.get("vae_mnist_28"), zoo.get("ae_mnist_28")
+    speed = bench.new_results("python tools/bench.py --only train", TINY, [])
+    speed["presets"]["vae_mnist_28"] = bench.preset_entry(
+        vae, {"error": "train stand-in"}, {"error": "export stand-in"})
+    bench.finish_results(speed)
+    point = {"target_seconds": 60, "images": 1000, "metrics": {"test_nll_nats": 120.0}}
+    other = {**point, "metrics": {"test_nll_nats": 110.0}}
+    quality = bench.new_results("python tools/bench.py --only quality --presets vae_mnist_28",
+                                TINY, [])
+    quality["presets"]["vae_mnist_28"] = bench.preset_entry(
+        vae, {"error": "not run"}, {"error": "not run"}, [{"points": [point]}, {"points": [other]}])
+    quality["presets"]["ae_mnist_28"] = bench.preset_entry(ae, {}, {})  # no quality: not merged
+    bench.finish_results(quality)
+    for name, results in (("speed", speed), ("quality", quality)):
+        (tmp_path / f"{name}.json").write_text(json.dumps(results))
+
+    out = tmp_path / "B.md"
+    bench.main(["--render", str(tmp_path / "speed.json"), "--quality-from",
+                str(tmp_path / "quality.json"), "--out", str(out)])
+    merged = json.loads(out.with_suffix(".json").read_text())
+    entry = merged["presets"]["vae_mnist_28"]
+    assert entry["train"]["error"] == "train stand-in"  # the throughput run's own result is kept
+    assert entry["quality"]["summary"]["60"]["test_nll_nats"]["median"] == 115.0
+    assert "ae_mnist_28" not in merged["presets"]
+    assert merged["quality_sources"][0]["presets"] == ["vae_mnist_28"]
+    text = out.read_text()
+    assert "--only quality --presets vae_mnist_28" in text and "115.00" in text
+    assert not list(tmp_path.glob(".*tmp*"))  # no temporary files left behind
+
+    with pytest.raises(ValueError, match="measured no quality"):
+        bench.merge_quality(speed, [speed])
+    with pytest.raises(SystemExit, match="use it with --render"):
+        bench.main(["--quality-from", str(tmp_path / "quality.json"), "--out", str(out)])

@@ -5,7 +5,8 @@
     python tools/bench.py --quality-seeds 1            # full, one quality run per preset (~1.5 h)
     python tools/bench.py --presets vae_mnist_28,dcgan_mnist_28 --out /tmp/B.md
     python tools/bench.py --render BENCHMARKS.json --out BENCHMARKS.md   # re-render only
-    python tools/bench.py --only quality --quality-seeds 1 --out docs/results/quality_over_time.md
+    python tools/bench.py --only quality --quality-seeds 2 --presets vae_mnist_28 --out /tmp/Q.md
+    python tools/bench.py --render BENCHMARKS.json --quality-from /tmp/Q.json --out BENCHMARKS.md
 
 Writes `BENCHMARKS.md` (tables and the methods) and `BENCHMARKS.json` (every
 sample) next to it. Each preset is measured in separate subprocesses, so
@@ -29,6 +30,11 @@ with one seed.
 
 `--worker KIND --preset NAME --json-out PATH` runs one such job (what the
 parent does for each preset); see `BENCHMARKS.md` for the methods.
+
+The quality runs take 10 minutes per seed and preset, so they can run on their
+own (`--only quality`, one preset at a time) and be merged into a throughput
+run's report with `--render ... --quality-from A.json,B.json`: the report then
+names each quality run's command, time and load average.
 """
 
 import argparse
@@ -523,6 +529,49 @@ def finish_results(results):
 JOBS = ("train", "export", "quality", "profile")
 
 
+def merge_quality(results, sources):
+    """`results` with the quality measurements of separate (`--only quality`) runs.
+
+    `sources` are result dicts of other bench runs; each preset's `quality` entry
+    replaces the one in `results` (a preset `results` lacks is added with its jobs
+    marked not run). Every source's command, time span, git commit and load
+    averages are kept in `results["quality_sources"]`, so the report says where
+    each quality figure came from. Returns a new dict.
+    """
+    merged = json.loads(json.dumps(results))
+    merged["quality_sources"] = []
+    for source in sources:
+        names = [n for n, e in source["presets"].items() if e.get("quality")]
+        if not names:
+            raise ValueError(f"The run `{source.get('command')}` measured no quality; "
+                             "expected the JSON of a run with the quality job.")
+        for name in names:
+            entry = source["presets"][name]
+            if name in merged["presets"]:
+                merged["presets"][name]["quality"] = entry["quality"]
+            else:
+                merged["presets"][name] = entry
+        merged["quality_sources"].append(
+            {"command": source["command"], "presets": names,
+             "started": source["started"], "finished": source.get("finished"),
+             "git_commit": source.get("git_commit"),
+             "loadavg_start": source["loadavg_start"], "loadavg_end": source.get("loadavg_end"),
+             "quality_repeats": source["settings"]["quality_repeats"],
+             "quality_checkpoints": source["settings"]["quality_checkpoints"]})
+    return merged
+
+
+def write_report(results, out):
+    """Write the markdown report to `out` and the JSON next to it, each atomically."""
+    from keras_gen._io import atomic_path
+
+    out = Path(out)
+    for path, text in ((out.with_suffix(".json"), json.dumps(results, indent=1)),
+                       (out, bench_report.render(results))):
+        with atomic_path(path) as tmp:
+            tmp.write_text(text)
+
+
 def benchmark(specs, missing, settings, log_dir, command, tiny=False, log=print, jobs=JOBS):
     """Measure every spec in subprocesses and return the whole result dict.
 
@@ -566,6 +615,9 @@ def parse_args(argv=None):
     parser.add_argument("--logs", help="folder for worker logs (default: <out>.logs/)")
     parser.add_argument("--render", metavar="JSON",
                         help="only re-write the markdown (--out) from an earlier run's JSON")
+    parser.add_argument("--quality-from", metavar="JSON[,JSON...]",
+                        help="with --render: take the quality measurements from these "
+                             "runs' JSON files (written by --only quality runs)")
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     parser.add_argument("--preset", help=argparse.SUPPRESS)
     parser.add_argument("--json-out", help=argparse.SUPPRESS)
@@ -579,10 +631,16 @@ def main(argv=None):
     args = parse_args(argv)
     if args.worker:
         return run_worker(args)
+    if args.quality_from and not args.render:
+        raise SystemExit("--quality-from merges into an earlier run: use it with --render JSON.")
     if args.render:
         results = json.loads(Path(args.render).read_text())
-        Path(args.out).write_text(bench_report.render(results))
-        print(f"wrote {args.out} from {args.render}")
+        if args.quality_from:
+            results = merge_quality(results, [json.loads(Path(p.strip()).read_text())
+                                              for p in args.quality_from.split(",")])
+        write_report(results, args.out)
+        print(f"wrote {args.out} and its JSON from {args.render}"
+              + (f" with the quality of {args.quality_from}" if args.quality_from else ""))
         return None
     settings = Settings.for_mode(args.quick)
     if args.quality_seeds is not None:
@@ -592,6 +650,8 @@ def main(argv=None):
     jobs = tuple(j.strip() for j in args.only.split(",")) if args.only else JOBS
     if set(jobs) - set(JOBS):
         raise SystemExit(f"--only takes jobs of {', '.join(JOBS)}; got {args.only!r}.")
+    if "quality" not in jobs:
+        settings = dataclasses.replace(settings, quality_repeats=0)
     names = [n.strip() for n in args.presets.split(",")] if args.presets else None
     specs, missing = registered_headlines(names)
     out = Path(args.out)
@@ -603,8 +663,7 @@ def main(argv=None):
           f"not registered: {missing}", flush=True)
     results = benchmark(specs, missing, settings, log_dir, command,
                         log=lambda m: print(m, flush=True), jobs=jobs)
-    out.with_suffix(".json").write_text(json.dumps(results, indent=1))
-    out.write_text(bench_report.render(results))
+    write_report(results, out)
     print(f"wrote {out} and {out.with_suffix('.json')}")
 
 

@@ -145,9 +145,17 @@ def header(results):
             ["load average at end (1, 5, 15 min)", ", ".join(
                 f"{v:.2f}" if isinstance(v, float) else str(v) for v in end)],
             ["mode", "quick (`--quick`)" if results["settings"]["quick"] else "full"],
-            ["quality runs (seeds) per preset", results["settings"].get("quality_repeats", "-")],
+            ["quality runs (seeds) per preset", _quality_seeds(results)],
         ]),
     ]
+    for source in results.get("quality_sources", []):
+        load = ", ".join(f"{v:.2f}" for v in source["loadavg_start"])
+        lines += ["", f"Quality against training time for {', '.join(f'`{n}`' for n in source['presets'])}: "
+                      f"`{source['command']}` from {source['started']} to {source['finished']} "
+                      f"(git `{source.get('git_commit')}`, load average at start {load})."
+                      + (" **Not idle**: other jobs shared the cores, so these runs saw fewer "
+                         "images than an idle machine gives." if source["loadavg_start"][0] >= LOAD_IDLE
+                         else "")]
     if start[0] >= LOAD_IDLE:
         lines += ["", f"**The machine was not idle** (1-minute load {start[0]:.2f} >= "
                       f"{LOAD_IDLE} at the start): other jobs shared the "
@@ -157,6 +165,14 @@ def header(results):
         lines += ["", "Not registered (skipped): " + ", ".join(
             f"`{n}`" for n in results["not_registered"]) + "."]
     return "\n".join(lines)
+
+
+def _quality_seeds(results):
+    """Seeds per preset of the quality runs: this run's, or those of the merged runs."""
+    sources = results.get("quality_sources")
+    if sources:
+        return ", ".join(sorted({str(s["quality_repeats"]) for s in sources}))
+    return results["settings"].get("quality_repeats", "-")
 
 
 def _headline_latency(export):
