@@ -173,6 +173,7 @@ def test_workers_and_report_structure(tmp_path):
         assert heading in text
     assert "`stylegan_mnist_32`" in text and "load average at start" in text
     assert "skipped in the test" in text
+    assert "`ae_mnist_28`: `train_step` is traced once" in text  # findings from this run's data
 
 
 def test_unregistered_presets_are_listed():
