@@ -38,6 +38,7 @@ names each quality run's command, time and load average.
 """
 
 import argparse
+import copy
 import dataclasses
 import datetime
 import json
@@ -538,7 +539,7 @@ def merge_quality(results, sources):
     averages are kept in `results["quality_sources"]`, so the report says where
     each quality figure came from. Returns a new dict.
     """
-    merged = json.loads(json.dumps(results))
+    merged = copy.deepcopy(results)
     merged["quality_sources"] = []
     for source in sources:
         names = [n for n, e in source["presets"].items() if e.get("quality")]
@@ -555,9 +556,7 @@ def merge_quality(results, sources):
             {"command": source["command"], "presets": names,
              "started": source["started"], "finished": source.get("finished"),
              "git_commit": source.get("git_commit"),
-             "loadavg_start": source["loadavg_start"], "loadavg_end": source.get("loadavg_end"),
-             "quality_repeats": source["settings"]["quality_repeats"],
-             "quality_checkpoints": source["settings"]["quality_checkpoints"]})
+             "loadavg_start": source["loadavg_start"], "loadavg_end": source.get("loadavg_end")})
     return merged
 
 
@@ -650,8 +649,6 @@ def main(argv=None):
     jobs = tuple(j.strip() for j in args.only.split(",")) if args.only else JOBS
     if set(jobs) - set(JOBS):
         raise SystemExit(f"--only takes jobs of {', '.join(JOBS)}; got {args.only!r}.")
-    if "quality" not in jobs:
-        settings = dataclasses.replace(settings, quality_repeats=0)
     names = [n.strip() for n in args.presets.split(",")] if args.presets else None
     specs, missing = registered_headlines(names)
     out = Path(args.out)

@@ -151,14 +151,8 @@ def header(results):
             ["quality runs (seeds) per preset", _quality_seeds(results)],
         ]),
     ]
-    for source in results.get("quality_sources", []):
-        load = ", ".join(f"{v:.2f}" for v in source["loadavg_start"])
-        lines += ["", f"Quality against training time for {', '.join(f'`{n}`' for n in source['presets'])}: "
-                      f"`{source['command']}` from {source['started']} to {source['finished']} "
-                      f"(git `{source.get('git_commit')}`, load average at start {load})."
-                      + (" **Not idle**: other jobs shared the cores, so these runs saw fewer "
-                         "images than an idle machine gives." if source["loadavg_start"][0] >= LOAD_IDLE
-                         else "")]
+    lines += ["\n" + _quality_source_line(source)
+              for source in results.get("quality_sources", [])]
     if start[0] >= LOAD_IDLE:
         lines += ["", f"**The machine was not idle** (1-minute load {start[0]:.2f} >= "
                       f"{LOAD_IDLE} at the start): other jobs shared the "
@@ -171,11 +165,22 @@ def header(results):
 
 
 def _quality_seeds(results):
-    """Seeds per preset of the quality runs: this run's, or those of the merged runs."""
-    sources = results.get("quality_sources")
-    if sources:
-        return ", ".join(sorted({str(s["quality_repeats"]) for s in sources}))
-    return results["settings"].get("quality_repeats", "-")
+    """Seeds per preset, counted from the quality runs in the results ("0" if none)."""
+    counts = {len(e["quality"]["runs"]) for e in results["presets"].values() if e.get("quality")}
+    return ", ".join(str(n) for n in sorted(counts)) or "0"
+
+
+def _quality_source_line(source):
+    """Where a merged-in quality run came from: presets, command, time, commit, load."""
+    presets = ", ".join(f"`{n}`" for n in source["presets"])
+    load = ", ".join(f"{v:.2f}" for v in source["loadavg_start"])
+    line = (f"Quality against training time for {presets}: `{source['command']}` from "
+            f"{source['started']} to {source['finished']} (git `{source.get('git_commit')}`, "
+            f"load average at start {load}).")
+    if source["loadavg_start"][0] >= LOAD_IDLE:
+        line += (" **Not idle**: other jobs shared the cores, so these runs saw fewer images "
+                 "than an idle machine gives.")
+    return line
 
 
 def _headline_latency(export):
