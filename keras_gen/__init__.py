@@ -5,30 +5,33 @@
     images = model.generate(16, seed=0)        # float images in [0, 1], NHWC
     ae = kg.models.Autoencoder(input_shape=(28, 28, 1), hidden=[300, 150], code_dim=30)
     ae.compile(); ae.fit(kg.data.load("mnist"), epochs=5)
+
+`import keras_gen` is light: each subpackage, and with it Keras and
+TensorFlow, is imported on first use (`kg.zoo`, `from keras_gen import models`),
+so the command line's help and `list` start without TensorFlow. The zoo's
+loaders import the model families first, so saved presets deserialize; code
+that calls `keras.saving.load_model` on a keras_gen model directly imports
+`keras_gen.models` (or touches `kg.models`) first.
 """
 
 from keras_gen._backend import check_backend
 
 check_backend()
 
-from keras_gen import (  # noqa: E402
-    autodiff,
-    callbacks,
-    data,
-    distribute,
-    export,
-    layers,
-    losses,
-    metrics,
-    models,
-    noise,
-    plot,
-    regularizers,
-    replay,
-    zoo,
-)
-
 __version__ = "0.1.0"
 
 __all__ = ["autodiff", "callbacks", "data", "distribute", "export", "layers", "losses", "metrics", "models", "noise",
            "plot", "regularizers", "replay", "zoo", "__version__"]
+
+
+def __getattr__(name):
+    if name in __all__:  # a subpackage: `__version__` is always set
+        import importlib
+
+        check_backend()
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

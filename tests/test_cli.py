@@ -40,3 +40,100 @@ def test_tune_prints_a_summary_and_saves_the_best(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "val_reconstruction_loss" in out and "best:" in out
     assert (tmp_path / "best" / "model.weights.h5").exists()
+
+
+def _python(code, **env):
+    """Run `code` in a fresh interpreter; returns the completed process."""
+    environment = {k: v for k, v in os.environ.items() if k not in env}
+    environment.update({k: v for k, v in env.items() if v is not None})
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=environment, timeout=300)
+
+
+def test_help_and_list_do_not_import_tensorflow():
+    code = ("import contextlib, io, sys\n"
+            "from keras_gen import cli\n"
+            "for argv in (['--help'], ['list'], ['list', 'dcgan*'], ['tune', '--help']):\n"
+            "    with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+            "        try:\n"
+            "            cli.main(argv)\n"
+            "        except SystemExit:\n"
+            "            pass\n"
+            "    assert out.getvalue(), argv\n"
+            "heavy = ('tensorflow', 'keras', 'keras_tuner')\n"
+            "print('heavy:', sorted(m for m in heavy if m in sys.modules))\n")
+    result = _python(code)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "heavy: []" in result.stdout
+
+
+def test_import_is_lazy_and_the_subpackages_still_load():
+    code = ("import sys\n"
+            "import keras_gen as kg\n"
+            "assert 'tensorflow' not in sys.modules\n"
+            "assert set(kg.__all__) <= set(dir(kg)) and 'zoo' in dir(kg)\n"
+            "from keras_gen import models\n"
+            "assert kg.models is models and 'tensorflow' in sys.modules\n"
+            "assert kg.zoo.get('vae').model_class is models.VAE\n"
+            "print(type(kg.zoo.load('vae_mnist_28')).__name__)\n")
+    result = _python(code)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["VAE"]
+
+
+def test_a_keras_json_naming_another_backend_is_refused(tmp_path):
+    (tmp_path / "keras.json").write_text('{"backend": "jax"}')
+    result = _python("import keras_gen", KERAS_BACKEND=None, KERAS_HOME=str(tmp_path))
+    assert result.returncode != 0 and "'jax'" in result.stderr and "ImportError" in result.stderr
+
+
+def test_list_rows_are_those_of_the_zoo():
+    import keras_gen as kg
+    from keras_gen.commands import list as list_command
+
+    assert list_command.preset_rows() == kg.zoo.list()
+    assert list_command.preset_rows("dcgan*") == kg.zoo.list("dcgan*")
+    assert list_command.preset_rows(family="vae") == kg.zoo.list(family="vae")
+
+
+def test_preset_index_matches_the_registry():
+    """`keras_gen/zoo/preset_index.py` (what `keras-gen list` reads) is current; after adding
+    or changing a built-in preset, regenerate it with
+    `python -c "from keras_gen.zoo import registry; registry.write_index()"`."""
+    code = ("from pathlib import Path\n"
+            "from keras_gen.zoo import registry\n"
+            "print(Path(registry.INDEX_FILE).read_text(encoding='utf-8') == "
+            "registry.index_source())\n")
+    result = _python(code)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["True"], (
+        "keras_gen/zoo/preset_index.py is stale; regenerate it with "
+        "`python -c \"from keras_gen.zoo import registry; registry.write_index()\"`")
+
+
+def _tune(directory, *flags):
+    return cli.main(["tune", "ae_mnist_28", "--tiny", "--epochs", "1", "--limit", "64",
+                     "--directory", str(directory), *flags])
+
+
+def _trial_rows(out):
+    lines = out.split("trial  val_reconstruction_loss")[-1].split("\nbest:")[0]
+    return [line.split()[0] for line in lines.strip().splitlines()[1:]]
+
+
+def test_tune_resumes_an_earlier_search_unless_overwrite(tmp_path, capsys):
+    assert _tune(tmp_path, "--max-trials", "1") == 0
+    assert _trial_rows(capsys.readouterr().out) == ["0"]
+    assert _tune(tmp_path, "--max-trials", "2") == 0
+    out = capsys.readouterr().out
+    assert "Resuming the search" in out and sorted(_trial_rows(out)) == ["0", "1"]
+    assert _tune(tmp_path, "--max-trials", "1", "--overwrite") == 0
+    out = capsys.readouterr().out
+    assert "Resuming" not in out and _trial_rows(out) == ["0"]
+
+
+def test_tune_tiny_resizes_the_data_to_the_tiny_model(tmp_path, capsys):
+    code = cli.main(["tune", "dcgan", "--tiny", "--max-trials", "1", "--epochs", "1", "--limit",
+                     "40", "--directory", str(tmp_path)])
+    assert code == 0
+    assert "val_fid" in capsys.readouterr().out

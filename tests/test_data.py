@@ -66,3 +66,45 @@ def test_errors_are_clear():
         kg.data.load_arrays("mnist", "validation")
     with pytest.raises(FileNotFoundError, match="tfds build"):
         kg.data.load_arrays("cifar10", data_dir="/nonexistent/tfds")
+
+
+def _png_folder(root, count=5):
+    from PIL import Image
+
+    root.mkdir(exist_ok=True)
+    for i in range(count):
+        Image.fromarray(np.full((8, 8, 3), 20 * i, "uint8")).save(root / f"{i}.png")
+    return root
+
+
+def _truncate(file):
+    data = file.read_bytes()
+    file.write_bytes(data[: len(data) // 2])
+
+
+def test_a_truncated_image_is_named_in_the_error(tmp_path):
+    folder = _png_folder(tmp_path / "imgs")
+    _truncate(folder / "3.png")
+    with pytest.raises(OSError, match=r"3\.png"):
+        kg.data.load_arrays(str(folder))
+
+
+def test_skip_corrupt_skips_and_reports_how_many(tmp_path, caplog):
+    folder = _png_folder(tmp_path / "imgs")
+    _truncate(folder / "1.png")
+    (folder / "4.png").write_bytes(b"not an image at all")
+    with caplog.at_level("WARNING", logger="keras_gen"):
+        x, _ = kg.data.load_arrays(str(folder), skip_corrupt=True)
+    assert x.shape == (3, 8, 8, 3)
+    assert "skipped 2 unreadable image file(s) of 5" in caplog.text
+
+
+def test_a_folder_is_used_whole_unless_a_split_is_asked_for(tmp_path):
+    folder = _png_folder(tmp_path / "imgs", count=10)
+    assert len(kg.data.load_arrays(str(folder))[0]) == 10
+    train = kg.data.load_arrays(str(folder), "train")[0]
+    test = kg.data.load_arrays(str(folder), "test")[0]
+    assert (len(train), len(test)) == (8, 2)
+    batches = list(kg.data.load(str(folder), batch_size=4))
+    assert sum(len(b) for b in batches) == 10
+    assert len(kg.data.load_arrays("digits")[0]) < len(kg.data.load_arrays("digits", "all")[0])

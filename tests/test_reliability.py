@@ -60,12 +60,13 @@ def test_atomic_directory_replaces_only_when_complete(tmp_path):
     target = tmp_path / "preset"
     target.mkdir()
     (target / "a").write_text("old")
+    ours = dict(overwrite=True, ours=lambda folder: ["a"])  # a folder this writer wrote
     with pytest.raises(RuntimeError):
-        with _io.atomic_directory(target) as tmp:
+        with _io.atomic_directory(target, **ours) as tmp:
             (tmp / "a").write_text("new")
             raise RuntimeError("crash")
     assert (target / "a").read_text() == "old"
-    with _io.atomic_directory(target) as tmp:
+    with _io.atomic_directory(target, **ours) as tmp:
         (tmp / "a").write_text("new")
     assert (target / "a").read_text() == "new"
     assert sorted(os.listdir(tmp_path)) == ["preset"]

@@ -1,5 +1,7 @@
 """Render the result dict of `tools/bench.py` as `BENCHMARKS.md`."""
 
+from pathlib import Path
+
 LOAD_IDLE = 1.5
 HEADLINE_FUNCTIONS = ("generate", "reconstruct", "decode", "encode")
 
@@ -503,10 +505,18 @@ def profiling_findings(results):
     return bullets
 
 
+EXTRA_SECTIONS = Path(__file__).resolve().parents[1] / "docs" / "results" / "bench_extra"
+
+
+def extra_sections(folder=EXTRA_SECTIONS):
+    """Sections written by the smaller measuring tools (`tools/first_step.py`, ...)."""
+    return [path.read_text().strip() for path in sorted(Path(folder).glob("*.md"))]
+
+
 def render(results):
-    """The whole `BENCHMARKS.md` text."""
+    """The whole `BENCHMARKS.md` text: the bench's tables, then the smaller tools' sections."""
     sections = [header(results), summary(results), recommendations(results),
                 throughput(results), settings_table(results), flops_table(results),
                 memory_table(results), latency_table(results), quality_table(results),
-                profiling_section(results), METHODS]
+                profiling_section(results), *extra_sections(), METHODS]
     return "\n\n".join(sections) + "\n"

@@ -3,7 +3,8 @@
     python tools/export.py stylegan --out out/stylegan --tflite --quantize float16
 
 Same as `keras-gen export`; prints files, sizes, the largest difference from
-Keras on fresh random inputs, and latency per call.
+Keras on fresh random inputs, and latency per call. `--overwrite` replaces an
+earlier export in the same folder.
 
 `--quantize int8` calibrates on 500 of the preset's training examples (the test
 split stays held out; `tests/test_export_int8_floor.py` checks the issue #11

@@ -219,7 +219,8 @@ def train_preset(spec, out_dir, epochs=None, seed=0, verbose=1, tiny=False, limi
         metadata["smoke_test"] = {"tiny": tiny, "limit": limit}
     folder = Path(out_dir) / spec.name
     saved = model if keep_optimizer else without_optimizer(model)
-    metadata = kg.zoo.save_preset(saved, folder, metadata=metadata, storage_dtype=storage)
+    metadata = kg.zoo.save_preset(saved, folder, metadata=metadata, storage_dtype=storage,
+                                  overwrite=True)  # retraining replaces its own preset
     size = (folder / "model.weights.h5").stat().st_size
     print(f"== {spec.name}: trained in {training_time:.1f} s; metrics {metrics}; wrote {folder} "
           f"({size / 1e6:.2f} MB weights)", flush=True)
@@ -263,7 +264,8 @@ def compact_preset(spec, out_dir, storage="float16", source=None):
     metadata["metrics_before_compaction"] = metadata.get("metrics", {})
     metadata["metrics"] = metrics
     metadata.pop("sha256", None)
-    metadata = kg.zoo.save_preset(model, folder, metadata=metadata, storage_dtype=storage)
+    metadata = kg.zoo.save_preset(model, folder, metadata=metadata, storage_dtype=storage,
+                                  overwrite=True)  # rewrites the preset it read
     size = (folder / "model.weights.h5").stat().st_size
     print(f"== {spec.name}: stored as {storage}; metrics {metrics} ({size / 1e6:.2f} MB)",
           flush=True)

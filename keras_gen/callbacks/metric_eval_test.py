@@ -128,7 +128,7 @@ def test_clear_errors(digits):
     _, x_test = digits
     with pytest.raises(ValueError, match="each entry of metrics must be one of"):
         MetricEval(x_test, metrics=("fid", "inception_score"), features=project)
-    with pytest.raises(ValueError, match=r"real_data must lie in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"real_data: the data has values in \[-1, 1\]"):
         MetricEval(x_test * 2 - 1, features=project)
     plain = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
                               keras.layers.Dense(1)])

@@ -6,7 +6,7 @@ import os
 import keras
 import numpy as np
 
-from keras_gen import plot, validation
+from keras_gen import _io, plot, validation
 
 MAX_FRAMES_UP = 6
 TENSORBOARD_RUN = "samples"
@@ -40,6 +40,14 @@ class SampleGrid(keras.callbacks.Callback):
     is given as `tensorboard=`), the grid is also written as an image summary
     to the run `<log_dir>/samples`, step = epoch.
 
+    Existing files: each PNG it writes is marked as keras_gen's (a PNG text
+    chunk `Software: keras_gen`), and such grids are replaced without asking
+    (a rerun or a resumed run rewrites them; they are pictures of the model).
+    Anything else at a path it would write (a file keras_gen did not write, a
+    folder) makes `fit` stop at its start with `kg._io.TargetExistsError` (a
+    `ValueError`) naming the path, unless `overwrite=True`: then that thing is
+    moved to `PATH.bak` and kept (`BackupKeptWarning`) when the grid is written.
+
     Args:
         path: PNG path; may contain `{epoch}` (1-based, e.g.
             "out/samples_{epoch:03d}.png"); without it the file is overwritten.
@@ -50,6 +58,8 @@ class SampleGrid(keras.callbacks.Callback):
         scale: int. Pixel upscaling of the PNG. Defaults to `2`.
         tensorboard: a `TensorBoard` callback or a log folder; None finds
             a TensorBoard callback in the running `fit`'s list.
+        overwrite: bool. Move aside (never delete) files keras_gen did not
+            write at the grid paths instead of refusing. Defaults to `False`.
 
     Example:
         >>> model.fit(x, epochs=20, callbacks=[
@@ -57,7 +67,8 @@ class SampleGrid(keras.callbacks.Callback):
         ...     keras.callbacks.TensorBoard("logs")])
     """
 
-    def __init__(self, path, every=1, n=64, seed=0, scale=2, tensorboard=None):
+    def __init__(self, path, every=1, n=64, seed=0, scale=2, tensorboard=None,
+                 overwrite=False):
         super().__init__()
         if not isinstance(path, (str, os.PathLike)) or not str(path):
             raise ValueError(f"path must be a file path (str), got {path!r}.")
@@ -78,6 +89,9 @@ class SampleGrid(keras.callbacks.Callback):
             raise ValueError("tensorboard must be a keras.callbacks.TensorBoard, a log folder "
                              f"or None, got {type(tensorboard).__name__}.")
         self.tensorboard = tensorboard
+        if not isinstance(overwrite, bool):
+            raise ValueError(f"overwrite must be True or False, got {overwrite!r}.")
+        self.overwrite = overwrite
         self.written = []
         self._writer = None
 
@@ -85,6 +99,9 @@ class SampleGrid(keras.callbacks.Callback):
         if not callable(getattr(self.model, "generate", None)):
             raise ValueError(f"SampleGrid needs a model with generate(n, seed=...); "
                              f"{type(self.model).__name__} has none.")
+        for path in self._paths():  # before the first step, not after an epoch of training
+            _io.check_file_target(path, self.overwrite, ours=_io.is_keras_gen_png,
+                                  what="sample grid")
         self._writer = None
         log_dir = self.tensorboard
         if log_dir is None:
@@ -98,17 +115,33 @@ class SampleGrid(keras.callbacks.Callback):
             self._writer = tf.summary.create_file_writer(
                 os.path.join(str(log_dir), TENSORBOARD_RUN))
 
+    def _writes_at(self, epoch):
+        """Whether a grid is written after 1-based `epoch` of a `fit` of `last` epochs."""
+        last = self.params.get("epochs") if self.params else None
+        return not epoch % self.every or (last is not None and epoch == last)
+
+    def _paths(self):
+        """Every path this `fit` may write (from epoch 1: a resumed run writes a subset)."""
+        last = self.params.get("epochs") if self.params else None
+        if last is None:  # unknown length: a fixed path is checked now, the others when written
+            fixed = self.path.format(epoch=1) == self.path.format(epoch=2)
+            return [self.path.format(epoch=1)] if fixed else []
+        return sorted({self.path.format(epoch=e) for e in range(1, int(last) + 1)
+                       if self._writes_at(e)})
+
     def images(self):
         """The grid's images `(n, h, w, c)` in [0, 1] from the current model."""
         return np.asarray(self.model.generate(self.n, seed=self.seed))
 
     def on_epoch_end(self, epoch, logs=None):
-        last = self.params.get("epochs") if self.params else None
-        if (epoch + 1) % self.every and (last is None or epoch + 1 != last):
+        if not self._writes_at(epoch + 1):
             return
         images = self.images()
         path = self.path.format(epoch=epoch + 1)
-        plot.save_grid(images, path, scale=self.scale)
+        with _io.atomic_file(path, self.overwrite, ours=_io.is_keras_gen_png,
+                             what="sample grid") as tmp:
+            plot.save_grid(images, tmp, scale=self.scale)
+            _io.mark_png(tmp)
         self.written.append(path)
         if self._writer is not None:
             import tensorflow as tf
@@ -129,4 +162,4 @@ class SampleGrid(keras.callbacks.Callback):
             tensorboard = tensorboard.log_dir
         return {"path": self.path, "every": self.every, "n": self.n, "seed": self.seed,
                 "scale": self.scale, "tensorboard": None if tensorboard is None
-                else str(tensorboard)}
+                else str(tensorboard), "overwrite": self.overwrite}

@@ -1,4 +1,14 @@
-"""`keras-gen list [PATTERN] [--family F]`: the presets as a table."""
+"""`keras-gen list [PATTERN] [--family F]`: the presets as a table.
+
+Built from plain data only, the registry's preset summaries and the
+catalogue's `metadata.json` files, so listing never imports Keras or
+TensorFlow; the rows are those of `kg.zoo.list()`.
+"""
+
+import json
+from pathlib import Path
+
+CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "catalogue"
 
 HELP = "list the presets: name, family, data, pretrained, parameters, headline metric"
 
@@ -25,10 +35,30 @@ def format_table(rows):
                      for line in lines)
 
 
-def run(args):
-    import keras_gen as kg
+def catalogue_metadata(name):
+    """A shipped preset's `metadata.json` (an empty dict when it is not trained yet)."""
+    path = CATALOGUE_DIR / name / "metadata.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
-    rows = kg.zoo.list(args.pattern, family=args.family)
+
+def preset_rows(pattern=None, family=None):
+    """The rows of `kg.zoo.list(pattern, family)`, read without importing Keras."""
+    from keras_gen.zoo import registry
+
+    found = []
+    for summary in registry.summaries(pattern, family):
+        meta = catalogue_metadata(summary["name"])
+        found.append({
+            "name": summary["name"], "aliases": list(summary["aliases"]),
+            "family": summary["family"], "data": summary["data"], "pretrained": bool(meta),
+            "parameters": meta.get("parameters"), "metrics": meta.get("metrics", {}),
+            "description": summary["description"],
+        })
+    return found
+
+
+def run(args):
+    rows = preset_rows(args.pattern, family=args.family)
     print(format_table(rows))
     if not rows:
         print("(no preset matches)")

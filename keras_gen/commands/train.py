@@ -1,6 +1,8 @@
 """`keras-gen train NAME [--epochs N] [--batch-size B] [--out DIR]`: train a preset.
 
-Builds the preset, compiles it with its compile settings, fits its training
+With `--data FOLDER_OR_NAME` it trains the preset's (or family's) model on
+the user's images instead (see `_own_data.py`). Without it, builds the preset,
+compiles it with its compile settings, fits its training
 split with its recipe (Keras' progress bar), writes a sample grid per epoch for
 models that generate, stops on a NaN/inf loss with the last good weights
 restored, and saves the result as a preset folder `<out>/<name>/` that
@@ -12,16 +14,21 @@ import sys
 import time
 from pathlib import Path
 
-HELP = "train a preset from its recipe (progress bar, sample grids, NaN guard) and save it"
+from keras_gen.commands import _own_data
+
+HELP = ("train a preset from its recipe, or a family on your images with --data "
+        "(progress bar, sample grids, NaN guard, resume) and save it")
 
 
 def add_arguments(parser):
-    parser.add_argument("name", help="preset name or alias, e.g. dcgan or vae_mnist_28")
+    parser.add_argument("name", help="preset name or alias (e.g. dcgan, vae_mnist_28), or with "
+                                     "--data a family folder (e.g. progan, convolutional)")
     parser.add_argument("--epochs", type=int, help="epochs (default: the preset's recipe)")
     parser.add_argument("--batch-size", type=int, help="batch size (default: the recipe's)")
     parser.add_argument("--out", default="out",
                         help="folder for the preset folder <out>/<name> and its sample grids "
-                             "(default: out)")
+                             "(default: out); with --data, the preset folder itself (default: "
+                             "out/<preset>_<data>)")
     parser.add_argument("--seed", type=int, default=0, help="global seed (default: 0)")
     parser.add_argument("--samples-every", type=int, default=1,
                         help="epochs between sample grids (default: 1)")
@@ -34,6 +41,7 @@ def add_arguments(parser):
                         choices=("default", "mirrored", "multiworker"),
                         help="tf.distribute strategy: mirrored (all local devices) or "
                              "multiworker (TF_CONFIG on every worker); see README 'Scaling out'")
+    _own_data.add_arguments(parser)
 
 
 def _positive(value, flag):
@@ -72,6 +80,12 @@ def non_finite_weights(model):
 
 
 def run(args):
+    if args.data:
+        _positive(args.epochs, "--epochs")
+        _positive(args.batch_size, "--batch-size")
+        _positive(args.limit, "--limit")
+        _positive(args.resolution, "--resolution")
+        return _own_data.run(args)
     import keras
     import numpy as np
 
@@ -82,6 +96,7 @@ def run(args):
     _positive(args.limit, "--limit")
     _positive(args.samples_every, "--samples-every")
     spec = kg.zoo.get(args.name)
+    kg.zoo.store.check_preset_target(Path(args.out) / spec.name, args.overwrite)
     keras.utils.set_random_seed(args.seed)
     from keras_gen import distribute
 
@@ -95,7 +110,8 @@ def run(args):
     callbacks.append(guard)
     if callable(getattr(model, "generate", None)):
         grids = out / f"{spec.name}_samples" / "epoch_{epoch:03d}.png"
-        callbacks.append(kg.callbacks.SampleGrid(str(grids), every=args.samples_every))
+        callbacks.append(kg.callbacks.SampleGrid(str(grids), every=args.samples_every,
+                                                 overwrite=args.overwrite))
         print(f"sample grids: {grids.parent}/", flush=True)
     print(f"== {spec.name}: {type(model).__name__}, {model.count_params():,} parameters, "
           f"{len(x)} training examples of {spec.data['name']}, "
@@ -125,7 +141,7 @@ def run(args):
     if args.tiny or args.limit:
         metadata["smoke_test"] = {"tiny": bool(args.tiny), "limit": args.limit}
     folder = out / spec.name
-    kg.zoo.save_preset(model, folder, metadata=_json_safe(metadata))
+    kg.zoo.save_preset(model, folder, metadata=json_safe(metadata), overwrite=args.overwrite)
     print(f"== {spec.name}: trained in {seconds:.1f} s; saved {folder} "
           f"(load it with kg.zoo.load({str(folder)!r}))", flush=True)
     return 0
@@ -143,13 +159,14 @@ def command_line(args):
     return " ".join(shlex.quote(p) for p in parts)
 
 
-def _json_safe(value):
+def json_safe(value):
+    """`value` with numpy scalars as Python numbers and tuples as lists (for JSON)."""
     import numpy as np
 
     if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
+        return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
+        return [json_safe(v) for v in value]
     if isinstance(value, (np.integer,)):
         return int(value)
     if isinstance(value, (np.floating,)):

@@ -5,7 +5,7 @@ import os
 
 import numpy as np
 
-from keras_gen.data import sources
+from keras_gen.data import checks, sources
 
 BUILTIN = {
     "mnist": sources.mnist,
@@ -48,26 +48,8 @@ def _tfds_arrays(name, split, data_dir):
 
 
 def _as_float_images(images):
-    """Validate and convert images to float32 in [0, 1] (uint8 is divided by 255)."""
-    images = np.asarray(images)
-    if images.size == 0:
-        raise ValueError(f"data is empty (shape {images.shape}); expected at least one example.")
-    if images.dtype == np.uint8:
-        return images.astype("float32") / 255.0
-    if not np.issubdtype(images.dtype, np.floating):
-        raise ValueError(
-            f"images must be uint8 (0..255) or float in [0, 1], got dtype {images.dtype}."
-        )
-    images = images.astype("float32")
-    if not np.all(np.isfinite(images)):
-        raise ValueError("data holds NaN or infinite values; expected finite values in [0, 1].")
-    low, high = float(images.min()), float(images.max())
-    if low < -1e-6 or high > 1 + 1e-6:
-        raise ValueError(
-            f"float images must lie in [0, 1], got values in [{low:.3g}, {high:.3g}]. "
-            "Divide uint8 pixels by 255 (or pass them as uint8)."
-        )
-    return images
+    """Images as float32 in [0, 1] (uint8 and 0-255 floats are divided by 255)."""
+    return checks.check_array(images, what="kg.data", where="the images")
 
 
 def fit_size(images, size=None, pad=None):
@@ -96,23 +78,28 @@ def fit_size(images, size=None, pad=None):
     return tf.image.resize(images, (height, width), antialias=True).numpy().clip(0, 1)
 
 
-def load_arrays(name, split="train", size=None, pad=None, value_range="unit", **kwargs):
+def load_arrays(name, split=None, size=None, pad=None, value_range="unit", **kwargs):
     """Load a data set as numpy arrays.
 
     Args:
         name: "mnist", "digits", "shapes", "mnist_rows", a folder of images, or
             a prepared TFDS name.
-        split: "train", "test" or "all". MNIST uses the fixed 4,000 / 1,000 split.
+        split: "train", "test" or "all". MNIST uses the fixed 4,000 / 1,000 split;
+            a folder a seeded 80 / 20 one. Default: "all" for a folder (the
+            user's images are used whole), "train" for the named sets.
         size: optional int or `(height, width)` to pad or resize images to.
         pad: force padding (True) or resizing (False); default pads when growing.
         value_range: "unit" for [0, 1] (what every keras_gen model takes) or
             "signed" for [-1, 1].
         **kwargs: passed to the source (e.g. `resolution=` for "shapes",
-            `data_dir=` for TFDS).
+            `data_dir=` for TFDS, `channels=`, `image_size=` or
+            `skip_corrupt=True` for a folder).
 
     Returns:
         `(x, labels)`: float32 arrays; `labels` may be `None`.
     """
+    if split is None:
+        split = "all" if isinstance(name, str) and os.path.isdir(name) else "train"
     if value_range not in VALUE_RANGES:
         raise ValueError(f"value_range must be one of {VALUE_RANGES}, got {value_range!r}.")
     if split not in sources.SPLITS:
@@ -160,12 +147,13 @@ def to_dataset(x, labels=None, batch_size=128, shuffle=True, seed=0, repeat=Fals
     return dataset.prefetch(tf.data.AUTOTUNE)
 
 
-def load(name, split="train", batch_size=128, shuffle=None, with_labels=False, size=None,
+def load(name, split=None, batch_size=128, shuffle=None, with_labels=False, size=None,
          pad=None, value_range="unit", seed=0, **kwargs):
     """Load a data set as a batched `tf.data.Dataset` for `model.fit`.
 
     Elements are image batches `x`, or `(x, labels)` with `with_labels=True`.
-    `shuffle` defaults to True for "train" and False otherwise. `batch_size=None`
+    `split` defaults as in `load_arrays` (a whole folder, or "train"); `shuffle`
+    defaults to True for "train" and a folder, False otherwise. `batch_size=None`
     gives unbatched examples. Other arguments: see `load_arrays`.
 
     Note: Keras' `validation_split` does not work with datasets; pass
@@ -173,6 +161,6 @@ def load(name, split="train", batch_size=128, shuffle=None, with_labels=False, s
     """
     x, labels = load_arrays(name, split, size=size, pad=pad, value_range=value_range, **kwargs)
     if shuffle is None:
-        shuffle = split == "train"
+        shuffle = split in ("train", None)
     return to_dataset(x, labels if with_labels else None, batch_size=batch_size,
                       shuffle=shuffle, seed=seed)

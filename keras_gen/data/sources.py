@@ -9,6 +9,8 @@ digits, 500 per class, sorted by class. For each class a permutation seeded with
 4,000 / 1,000 split is stratified and the same on every machine.
 """
 
+import logging
+
 import numpy as np
 
 MNIST_SPLIT_SEED = 20240601
@@ -133,7 +135,24 @@ def mnist_rows(split="train"):
     return images[..., 0], labels
 
 
-def image_folder(path, split="all", image_size=None, channels=None):
+def _read_image(file, channels, image_size):
+    """One image file as float32 `(H, W, C)` in [0, 1]; `OSError` names the file."""
+    from PIL import Image
+
+    try:
+        with Image.open(file) as image:
+            if channels is None:
+                channels = 1 if image.mode in ("L", "1", "I", "I;16") else 3
+            image = image.convert("L" if channels == 1 else "RGB")
+            if image_size is not None:
+                image = image.resize((image_size[1], image_size[0]), Image.BILINEAR)
+            array = np.asarray(image, "float32") / 255.0
+    except (OSError, ValueError, SyntaxError) as error:  # PIL's errors for damaged files
+        raise OSError(f"cannot read image {str(file)!r}: {error}") from None
+    return array[..., None] if channels == 1 else array
+
+
+def image_folder(path, split="all", image_size=None, channels=None, skip_corrupt=False):
     """Images from a folder (PNG/JPEG/BMP/GIF, searched recursively).
 
     Sub-folder names become integer labels (sorted), like Keras'
@@ -141,13 +160,14 @@ def image_folder(path, split="all", image_size=None, channels=None):
 
     Args:
         path: folder to read.
-        split: "all", or "train"/"test" for a seeded 80/20 split.
+        split: "all" (the whole folder), or "train"/"test" for a seeded 80/20
+            split.
         image_size: `(height, width)` to resize to; required when sizes differ.
         channels: 1 or 3 to convert to; defaults to the first image's.
+        skip_corrupt: skip files that cannot be read (and log how many)
+            instead of raising an `OSError` that names the first.
     """
     from pathlib import Path
-
-    from PIL import Image
 
     _check_split(split)
     root = Path(path)
@@ -158,18 +178,25 @@ def image_folder(path, split="all", image_size=None, channels=None):
     if not files:
         raise ValueError(f"image folder {str(root)!r} holds no {sorted(suffixes)} files.")
     classes = sorted({p.parent.relative_to(root).parts[0] for p in files if p.parent != root})
-    arrays, labels = [], []
+    arrays, labels, skipped = [], [], []
     for file in files:
-        image = Image.open(file)
-        if channels is None:
-            channels = 1 if image.mode in ("L", "1", "I", "I;16") else 3
-        image = image.convert("L" if channels == 1 else "RGB")
-        if image_size is not None:
-            image = image.resize((image_size[1], image_size[0]), Image.BILINEAR)
-        array = np.asarray(image, "float32") / 255.0
-        arrays.append(array[..., None] if channels == 1 else array)
+        try:
+            array = _read_image(file, channels, image_size)
+        except OSError:
+            if not skip_corrupt:
+                raise
+            skipped.append(file)
+            continue
+        channels = array.shape[-1]
+        arrays.append(array)
         rel = file.parent.relative_to(root).parts
         labels.append(classes.index(rel[0]) if rel else 0)
+    if skipped:
+        logging.getLogger("keras_gen").warning(
+            "skipped %d unreadable image file(s) of %d in %r (first: %s).", len(skipped),
+            len(files), str(root), skipped[0].name)
+    if not arrays:
+        raise ValueError(f"no image in {str(root)!r} could be read ({len(files)} files).")
     shapes_seen = {a.shape for a in arrays}
     if len(shapes_seen) > 1:
         raise ValueError(

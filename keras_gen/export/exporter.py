@@ -7,6 +7,10 @@ quantized, then run with `ai_edge_litert` on fresh random inputs and compared
 with the Keras model. Everything is written into a temporary folder that is
 renamed into place only when complete.
 
+An existing `out_dir` is refused unless it is empty or `overwrite=True`; an
+export folder of ours (its `report.json` lists what it holds) is then
+replaced, anything else is moved to `out_dir.bak` and kept (see `export`).
+
 int8 and recurrent layers: a Keras RNN (GRU, LSTM) becomes a TFLite WHILE
 loop, and int8 calibration of that loop crashes the TFLite calibrator with a
 segmentation fault inside `calibrator.FeedTensor` (TensorFlow 2.21; what
@@ -115,6 +119,37 @@ class ExportReport:
                          os.path.relpath(f.path, self.out_dir)))
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
         return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+
+
+REPORT_FILE = "report.json"
+SAVED_MODEL_DIR = "saved_model"
+
+
+def export_files(folder):
+    """The entries of `folder` that `export` wrote, or None if it is no export folder of ours.
+
+    `export` ends every export folder with a `report.json` (`ExportReport.as_dict`)
+    listing its files; those, the report and `saved_model/` are ours.
+    """
+    folder = Path(folder)
+    report = json.loads((folder / REPORT_FILE).read_text(encoding="utf-8"))
+    if not (isinstance(report, dict) and {"out_dir", "files", "keras_latency_ms"} <= set(report)
+            and isinstance(report["files"], list)):
+        return None
+    names = {REPORT_FILE, SAVED_MODEL_DIR}
+    names.update(Path(str(entry["path"])).name for entry in report["files"]
+                 if isinstance(entry, dict) and "path" in entry)
+    return sorted(names)
+
+
+def check_out_dir(out_dir, overwrite=False):
+    """Raise `TargetExistsError` (a `ValueError`) unless `export` may write `out_dir`.
+
+    `export` checks it before tracing anything; a caller that loads a model
+    first can check sooner.
+    """
+    return _io.check_directory_target(out_dir, overwrite, ours=export_files,
+                                      what="export folder")
 
 
 def _size(n):
@@ -478,13 +513,15 @@ def run_tflite(path_or_bytes, **inputs):
 
 
 def export(model_or_preset, out_dir, formats=FORMATS, quantize=None, representative_data=None,
-           batch_size=1, seed=0, verbose=True, functions=None):
+           batch_size=1, seed=0, verbose=True, functions=None, overwrite=False):
     """Export a model's serving functions and check the results.
 
     Args:
         model_or_preset: a keras_gen model, or a preset name/path/URL for
             `kg.zoo.load`.
-        out_dir: folder to create (replaced atomically if it exists).
+        out_dir: folder to create, written atomically (a temporary folder
+            renamed into place when complete). It may exist only as an empty
+            folder, unless `overwrite`.
         formats: any of "saved_model", "tflite" (the `.tflite` files are
             converted from the SavedModel, which is always built).
         quantize: None (float32), "float16", or "int8" (weights and
@@ -503,6 +540,15 @@ def export(model_or_preset, out_dir, formats=FORMATS, quantize=None, representat
         verbose: print the report table.
         functions: names of the serving functions to export (default: all
             the model names), e.g. `("reconstruct",)`.
+        overwrite: False (default): an existing `out_dir` that is not an
+            empty folder raises `kg._io.TargetExistsError` (a `ValueError`)
+            before anything is traced. True: an export folder `export` wrote
+            is replaced (the old one renamed `out_dir.bak` until the new one
+            is complete, then removed; kept with a `BackupKeptWarning` if it
+            also held files `export` did not write); anything else at
+            `out_dir` (a folder of other files, a file) is moved to
+            `out_dir.bak` (or the first free `out_dir.bakN`) and kept, with a
+            `BackupKeptWarning`. Nothing keras_gen did not write is deleted.
 
     Returns:
         An `ExportReport`: files, sizes, largest |TFLite - Keras| difference
@@ -517,6 +563,7 @@ def export(model_or_preset, out_dir, formats=FORMATS, quantize=None, representat
         raise ValueError(f"quantize must be one of {QUANTIZATIONS}, got {quantize!r}.")
     if quantize and "tflite" not in formats:
         raise ValueError("quantize applies to TFLite files: add 'tflite' to formats.")
+    check_out_dir(out_dir, overwrite)
     model = model_or_preset
     if isinstance(model_or_preset, (str, os.PathLike)):
         from keras_gen import zoo
@@ -541,8 +588,9 @@ def export(model_or_preset, out_dir, formats=FORMATS, quantize=None, representat
     out_dir = Path(out_dir)
     files = []
     keras_latency = {}
-    with _io.atomic_directory(out_dir) as tmp:
-        saved_dir = tmp / "saved_model"
+    with _io.atomic_directory(out_dir, overwrite, ours=export_files,
+                              what="export folder") as tmp:
+        saved_dir = tmp / SAVED_MODEL_DIR
         module = tf.Module()
         for name, fn in traced.items():
             setattr(module, name, fn)
@@ -561,7 +609,7 @@ def export(model_or_preset, out_dir, formats=FORMATS, quantize=None, representat
                 signature = loaded.signatures[name]
                 kwargs = {arg: tf.constant(v) for (arg, _, _), v in zip(serving.inputs, inputs)}
                 got = _first_output(signature(**kwargs))
-                files.append(ExportedFile(name, "saved_model", str(out_dir / "saved_model"),
+                files.append(ExportedFile(name, "saved_model", str(out_dir / SAVED_MODEL_DIR),
                                           0, float(np.max(np.abs(got - expected))),
                                           _median_ms(lambda: signature(**kwargs))))
             if "tflite" in formats:
@@ -590,7 +638,7 @@ def export(model_or_preset, out_dir, formats=FORMATS, quantize=None, representat
 
             shutil.rmtree(saved_dir)
         report = ExportReport(str(out_dir), files, keras_latency)
-        _io.write_text_atomic(tmp / "report.json", json.dumps(report.as_dict(), indent=2))
+        _io.write_text_atomic(tmp / REPORT_FILE, json.dumps(report.as_dict(), indent=2))
     if verbose:
         print(report)
     return report

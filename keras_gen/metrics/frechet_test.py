@@ -80,7 +80,7 @@ def test_bad_inputs_have_clear_errors():
         metrics.frechet_distance(rng.normal(size=(10, 4)), rng.normal(size=(10, 5)), features=None)
     with pytest.raises(ValueError, match="at least 2 rows"):
         metrics.frechet_distance(rng.normal(size=(1, 4)), rng.normal(size=(10, 4)), features=None)
-    with pytest.raises(ValueError, match=r"must lie in \[0, 1\].*\(x \+ 1\) / 2"):
+    with pytest.raises(ValueError, match=r"take images in \[0, 1\].*\(x \+ 1\) / 2"):
         metrics.frechet_distance(rng.normal(size=(10, 4, 4, 1)), rng.uniform(size=(10, 4, 4, 1)),
                                  features=lambda x: x.reshape(len(x), -1))
     with pytest.raises(ValueError, match="features must be 'digits', 'inception'"):

@@ -14,6 +14,7 @@ import numpy as np
 from keras import ops
 
 from keras_gen import _io, autodiff, losses, validation
+from keras_gen.data import checks
 
 
 class ReplicaSeedGenerator(keras.random.SeedGenerator):
@@ -165,6 +166,21 @@ class GenerativeModel(keras.Model):
         """Shape of one example (without batch) that `fit` takes, or None."""
         return None
 
+    @classmethod
+    def config_for_images(cls, config, image_shape):
+        """`config` (constructor arguments) changed to train on images `(H, W, C)`.
+
+        What `keras-gen train --data` calls to fit a preset to a user's
+        images. The default sets `input_shape`; families with other shape
+        arguments override it.
+        """
+        return {**config, "input_shape": tuple(int(d) for d in image_shape)}
+
+    @classmethod
+    def images_as_input(cls, images):
+        """Images `(N, H, W, C)` as the examples `fit` takes (the images themselves here)."""
+        return images
+
     def example_data(self, n=8, seed=0):
         """Random training data `(n, *expected_input_shape())` in [0, 1] (for tests)."""
         shape = self.expected_input_shape()
@@ -175,19 +191,47 @@ class GenerativeModel(keras.Model):
         return self.example_data(n, seed)
 
     def _check(self, x, what):
+        """`x` in any form `fit` takes, checked and scaled by `kg.data.checks`."""
         shape = self.expected_input_shape()
-        if shape is not None and x is not None:
-            return validation.check_inputs(x, shape, what=f"{type(self).__name__}.{what}")
-        return x
+        if shape is None or x is None:
+            return x
+        return checks.check_fit_input(x, shape, what=f"{type(self).__name__}.{what}")
+
+    def _check_validation_data(self, data):
+        if isinstance(data, (tuple, list)) and 2 <= len(data) <= 3:
+            return (self._check(data[0], "fit(validation_data)"), *data[1:])
+        return self._check(data, "fit(validation_data)")
+
+    @staticmethod
+    def _raising_input_errors(run, *args, **kwargs):
+        """Run Keras' loop; a failed input check inside its pipeline surfaces as itself."""
+        try:
+            return run(*args, **kwargs)
+        except Exception as error:
+            message = checks.message_from(error)
+            if message is None:
+                raise
+            raise checks.InputCheckError(message) from None
 
     def fit(self, x=None, y=None, *args, **kwargs):
+        """Keras `fit` after `kg.data.checks` checked `x` (any form) and scaled it to [0, 1].
+
+        A tuple `x = (images, labels[, weights])` is taken as `fit(images,
+        labels[, sample_weight=weights])`. A batch that fails the per-batch
+        value check raises `kg.data.checks.InputCheckError` naming it.
+        """
+        if isinstance(x, tuple) and 2 <= len(x) <= 3 and y is None and hasattr(x[0], "shape"):
+            if len(x) == 3:
+                kwargs.setdefault("sample_weight", x[2])
+            x, y = x[0], x[1]
         x = self._check(x, "fit")
-        if "validation_data" in kwargs and kwargs["validation_data"] is not None:
-            kwargs["validation_data"] = self._check(kwargs["validation_data"], "fit(validation_data)")
-        return super().fit(x, y, *args, **kwargs)
+        if kwargs.get("validation_data") is not None:
+            kwargs["validation_data"] = self._check_validation_data(kwargs["validation_data"])
+        return self._raising_input_errors(super().fit, x, y, *args, **kwargs)
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
-        return super().evaluate(self._check(x, "evaluate"), y, *args, **kwargs)
+        return self._raising_input_errors(super().evaluate, self._check(x, "evaluate"), y,
+                                          *args, **kwargs)
 
     def save(self, filepath, overwrite=True, **kwargs):
         """`keras.Model.save`, written to a temporary file and renamed into place.
@@ -281,7 +325,7 @@ class ReconstructionModel(GenerativeModel):
 
     def reconstruct(self, x, batch_size=256):
         """Reconstructions of a numpy array, batch by batch, as numpy."""
-        x = validation.check_inputs(x, self.sample_shape, what=f"{type(self).__name__}.reconstruct")
+        x = checks.check_array(x, self.sample_shape, what=f"{type(self).__name__}.reconstruct")
         out = [ops.convert_to_numpy(self(x[i:i + batch_size])) for i in range(0, len(x), batch_size)]
         return np.concatenate(out)
 

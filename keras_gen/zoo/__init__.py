@@ -5,15 +5,48 @@
     fresh = kg.zoo.load("vae", weights=None, latent_dim=8)
     kg.zoo.save_preset(model, "my_vae", metadata={"data": "mnist"})
     best, hp = kg.zoo.tune("vae", x_train, max_trials=20)   # keras-tuner search
+
+The names below are imported on first use, so `keras_gen.zoo.registry` (which
+`keras-gen list` reads) stays free of Keras. Any name backed by Keras (loading,
+the store, tuning) first imports the model families, so their classes are
+registered with Keras before a preset is deserialized.
 """
 
-from keras_gen.zoo.loading import PRETRAINED, load, metadata
-from keras_gen.zoo.loading import list_presets as list  # noqa: A001 (the documented name)
-from keras_gen.zoo.registry import PresetSpec, get, names, register_presets, specs
-from keras_gen.zoo.tuning import OBJECTIVES, objective_for, run_search, search_space, tune
-from keras_gen.zoo.store import CorruptedFileError, HashMismatchError, download, home, save_preset
-
-register = register_presets
+_SUBMODULES = ("loading", "registry", "store", "tuning")
+_NAMES = {
+    "PRETRAINED": ("loading", "PRETRAINED"), "load": ("loading", "load"),
+    "metadata": ("loading", "metadata"), "list": ("loading", "list_presets"),
+    "PresetSpec": ("registry", "PresetSpec"), "get": ("registry", "get"),
+    "names": ("registry", "names"), "register_presets": ("registry", "register_presets"),
+    "register": ("registry", "register_presets"), "specs": ("registry", "specs"),
+    "OBJECTIVES": ("tuning", "OBJECTIVES"), "objective_for": ("tuning", "objective_for"),
+    "run_search": ("tuning", "run_search"), "search_space": ("tuning", "search_space"),
+    "tune": ("tuning", "tune"),
+    "CorruptedFileError": ("store", "CorruptedFileError"),
+    "HashMismatchError": ("store", "HashMismatchError"), "download": ("store", "download"),
+    "home": ("store", "home"), "save_preset": ("store", "save_preset"),
+}
 
 __all__ = ["OBJECTIVES", "objective_for", "run_search", "search_space", "tune", "PRETRAINED", "CorruptedFileError", "HashMismatchError", "PresetSpec", "download", "get", "home", "list",
            "load", "metadata", "names", "register", "register_presets", "save_preset", "specs"]
+
+
+def __getattr__(name):
+    import importlib
+
+    if name in _SUBMODULES:
+        module_name, attribute = name, None
+    elif name in _NAMES:
+        module_name, attribute = _NAMES[name]
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if module_name != "registry":
+        importlib.import_module("keras_gen.models")
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    value = module if attribute is None else getattr(module, attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted((set(globals()) - {"_NAMES", "_SUBMODULES"}) | set(__all__) | set(_SUBMODULES))

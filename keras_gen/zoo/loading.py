@@ -15,12 +15,15 @@ def _compile(model, spec):
     return model
 
 
-def load(name_or_path_or_url, weights=PRETRAINED, compile=True, sha256=None, **overrides):
+def load(name_or_path_or_url, weights=PRETRAINED, compile=True, sha256=None, safe_mode=True,
+         **overrides):
     """Load a preset: a registered name or alias, a local preset folder, a URL,
     or a `.keras` file.
 
     Truncated or corrupted files raise `kg.zoo.CorruptedFileError` (a
-    `ValueError`) naming the file and what is wrong with it.
+    `ValueError`) naming the file and what is wrong with it. A preset folder
+    without `metadata.json` loads with a `kg.zoo.store.UnverifiedPresetWarning`:
+    its weights have no sha256 to be checked against.
 
     Args:
         name_or_path_or_url: e.g. "vae", "dcgan_mnist_28", "path/to/preset",
@@ -30,6 +33,9 @@ def load(name_or_path_or_url, weights=PRETRAINED, compile=True, sha256=None, **o
             architecture), or a path to a `.weights.h5` file.
         compile: compile with the preset's compile settings, so `fit` works at once.
         sha256: for URLs, the expected digest of the weights file.
+        safe_mode: False lets a preset's config or a `.keras` file hold Python
+            lambdas (a `Lambda` layer), which Keras refuses by default because
+            loading one runs its code. Pass False only for files you trust.
         **overrides: constructor arguments to change (`None` values are ignored).
             Changing the architecture requires `weights=None`.
 
@@ -43,7 +49,7 @@ def load(name_or_path_or_url, weights=PRETRAINED, compile=True, sha256=None, **o
     target = name_or_path_or_url
     spec = None
     if isinstance(target, (str, os.PathLike)) and str(target).endswith(".keras"):
-        return _load_keras_file(Path(target), weights, compile, overrides)
+        return _load_keras_file(Path(target), weights, compile, overrides, safe_mode)
     if store.is_url(target):
         folder = store.download_preset(target, sha256=sha256)
     elif Path(str(target)).is_dir():
@@ -65,7 +71,8 @@ def load(name_or_path_or_url, weights=PRETRAINED, compile=True, sha256=None, **o
     config_file = folder / store.CONFIG_FILE
     if not config_file.exists():
         raise FileNotFoundError(f"{folder} is not a preset folder: it has no {store.CONFIG_FILE}.")
-    model = store.build_from_config(store.read_json(config_file), **overrides)
+    model = store.build_from_config(store.read_json(config_file), safe_mode=safe_mode,
+                                    **overrides)
     family_spec = spec or _spec_named_in(folder)
     if weights == PRETRAINED:
         store.load_weights_checked(model, folder)
@@ -74,7 +81,7 @@ def load(name_or_path_or_url, weights=PRETRAINED, compile=True, sha256=None, **o
     return _compile(model, family_spec) if compile else model
 
 
-def _load_keras_file(path, weights, compile, overrides):
+def _load_keras_file(path, weights, compile, overrides, safe_mode=True):
     """A model saved by `model.save("x.keras")`, checked before Keras reads it."""
     import keras
 
@@ -82,14 +89,14 @@ def _load_keras_file(path, weights, compile, overrides):
     overrides = {k: v for k, v in overrides.items() if v is not None}
     try:
         if weights == PRETRAINED and not overrides:
-            model = keras.saving.load_model(str(path), compile=compile)
+            model = keras.saving.load_model(str(path), compile=compile, safe_mode=safe_mode)
         else:
             with zipfile.ZipFile(path) as archive:
                 config = json.loads(archive.read("config.json").decode("utf-8"))
             config.setdefault("config", {}).update(overrides)
             if not compile:
                 config["compile_config"] = None
-            model = keras.saving.deserialize_keras_object(config)
+            model = keras.saving.deserialize_keras_object(config, safe_mode=safe_mode)
             if weights == PRETRAINED:
                 model.load_weights(str(path))
     except (OSError, ValueError, TypeError, KeyError) as error:

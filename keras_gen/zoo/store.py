@@ -15,6 +15,7 @@ import shutil
 import urllib.error
 import urllib.parse
 import urllib.request
+import warnings
 import zipfile
 import zlib
 from pathlib import Path
@@ -95,8 +96,14 @@ def model_config(model):
     }
 
 
-def build_from_config(config_json, **overrides):
-    """Instantiate the model described by a preset's `config.json` content."""
+def build_from_config(config_json, safe_mode=True, **overrides):
+    """Instantiate the model described by a preset's `config.json` content.
+
+    `safe_mode=False` lets the config's nested Keras objects hold Python
+    lambdas (a `Lambda` layer), as in `keras.saving.load_model`; only for
+    presets you trust, since loading a lambda runs its code. `True` keeps
+    Keras' default (refused, unless `keras.config.enable_unsafe_deserialization()`).
+    """
     class_name = config_json["class_name"]
     cls = keras.saving.get_registered_object(class_name)
     if cls is None:
@@ -105,7 +112,32 @@ def build_from_config(config_json, **overrides):
         )
     config = dict(config_json["config"])
     config.update({k: v for k, v in overrides.items() if v is not None})
-    return cls.from_config(config)
+    if safe_mode:
+        return cls.from_config(config)
+    from keras.src.saving.serialization_lib import SafeModeScope
+
+    with SafeModeScope(False):
+        return cls.from_config(config)
+
+
+PRESET_FILES = (CONFIG_FILE, WEIGHTS_FILE, METADATA_FILE)
+
+
+def preset_files(folder):
+    """The entries of `folder` that `save_preset` wrote, or None if it is no such preset.
+
+    A preset folder of ours has a `config.json` naming a class and its config,
+    and a `metadata.json` holding the sha256 of `model.weights.h5` (every
+    folder `save_preset` writes has both). Other entries in it are not ours.
+    """
+    folder = Path(folder)
+    config = read_json(folder / CONFIG_FILE)
+    metadata = read_json(folder / METADATA_FILE)
+    if not (isinstance(config, dict) and {"class_name", "config"} <= set(config)
+            and isinstance(metadata, dict) and isinstance(metadata.get("sha256"), dict)
+            and WEIGHTS_FILE in metadata["sha256"]):
+        return None
+    return [name for name in PRESET_FILES if (folder / name).exists()]
 
 
 STORAGE_DTYPES = ("float32", "float16")
@@ -147,15 +179,38 @@ def _store_as(weights_path, storage_dtype):
                 source.copy(source[key], target, name=key)
 
 
-def save_preset(model, path, metadata=None, storage_dtype="float32"):
+def check_preset_target(path, overwrite=False):
+    """Raise `TargetExistsError` (a `ValueError`) unless `save_preset` may write `path`.
+
+    For callers that should refuse before a long training run rather than at
+    its end; `save_preset` runs the same check itself.
+    """
+    return _io.check_directory_target(path, overwrite, ours=preset_files, what="preset folder")
+
+
+def save_preset(model, path, metadata=None, storage_dtype="float32", overwrite=False):
     """Write `model` as a preset folder at `path`, atomically.
 
     `metadata.json` gets the weights' sha256 added to the given metadata.
+
+    What is already at `path` is never deleted unless keras_gen wrote it:
+
+    - nothing, or an empty folder: the preset is written there.
+    - anything else, without `overwrite`: `kg._io.TargetExistsError` (a
+      `ValueError`) naming `path`; nothing is written.
+    - `overwrite=True` and a preset folder `save_preset` wrote: replaced; the
+      old one is renamed `path.bak` until the new one is complete, then
+      removed (kept, with a `BackupKeptWarning`, if it also held files of
+      yours, e.g. notes).
+    - `overwrite=True` and anything else (a folder of other files, a file):
+      moved to `path.bak` (or the first free `path.bakN`) and kept, with a
+      `BackupKeptWarning`; the preset is written at `path`.
 
     Args:
         storage_dtype: "float32", or "float16" to store float weights at half
             size (they load back as float32; measure the model after
             `round_weights(model, "float16")` to report what users get).
+        overwrite: replace an existing target as above.
 
     Returns:
         The metadata written (a dict).
@@ -163,7 +218,7 @@ def save_preset(model, path, metadata=None, storage_dtype="float32"):
     if storage_dtype not in STORAGE_DTYPES:
         raise ValueError(f"storage_dtype must be one of {STORAGE_DTYPES}, got {storage_dtype!r}.")
     metadata = dict(metadata or {})
-    with _io.atomic_directory(path) as tmp:
+    with _io.atomic_directory(path, overwrite, ours=preset_files, what="preset folder") as tmp:
         _io.write_text_atomic(tmp / CONFIG_FILE, json.dumps(model_config(model), indent=2))
         model.save_weights(str(tmp / WEIGHTS_FILE))
         if storage_dtype != "float32":
@@ -177,21 +232,39 @@ def save_preset(model, path, metadata=None, storage_dtype="float32"):
     return metadata
 
 
+class UnverifiedPresetWarning(UserWarning):
+    """A preset's weights were loaded without a published sha256 to check them against."""
+
+
 def load_weights_checked(model, folder, weights_path=None):
     """Load `model.weights.h5` from a preset folder after checking its sha256.
 
     The folder's `metadata.json` digest applies to the folder's own weights
-    file; any weights file is also checked by `check_weights_file`.
+    file; any weights file is also checked by `check_weights_file`. A folder
+    without `metadata.json`, or one that gives no digest for its weights,
+    loads with an `UnverifiedPresetWarning`: nothing shows the weights are
+    the ones the preset was published with.
     """
     folder = Path(folder)
     weights_path = Path(weights_path or folder / WEIGHTS_FILE)
     metadata_path = folder / METADATA_FILE
     if not weights_path.exists():
         raise FileNotFoundError(f"no weights file at {weights_path}.")
-    if metadata_path.exists() and weights_path.resolve().parent == folder.resolve():
-        expected = read_json(metadata_path).get("sha256", {}).get(weights_path.name)
+    if weights_path.resolve().parent == folder.resolve():
+        expected = None
+        if metadata_path.exists():
+            digests = read_json(metadata_path).get("sha256")
+            expected = digests.get(weights_path.name) if isinstance(digests, dict) else None
+            missing = f"{metadata_path} gives no sha256 for {weights_path.name}"
+        else:
+            missing = f"{folder} has no {METADATA_FILE}"
         if expected:
             verify(weights_path, expected)
+        else:
+            warnings.warn(f"{missing}, so the weights {weights_path} are unverified: they "
+                          "are loaded without a sha256 check. Save presets with "
+                          "kg.zoo.save_preset to record one.", UnverifiedPresetWarning,
+                          stacklevel=3)
     load_weights_file(model, weights_path)
 
 
@@ -447,7 +520,8 @@ def download_preset(url, sha256=None):
             metadata = read_json(staging / METADATA_FILE)
             metadata.setdefault("sha256", {})[WEIGHTS_FILE] = sha256
             _io.write_text_atomic(staging / METADATA_FILE, json.dumps(metadata, indent=2))
-        with _io.atomic_directory(folder) as tmp:
+        with _io.atomic_directory(folder, overwrite=True, ours=preset_files,
+                                  what="preset folder") as tmp:  # the cache is ours
             for child in staging.iterdir():
                 shutil.move(str(child), tmp / child.name)
     finally:

@@ -5,11 +5,16 @@ plus an optional "compile" dict of compile overrides) in its `PresetSpec`.
 `search_space(name)` wraps it in a `keras_tuner.HyperModel` whose `build(hp)`
 returns a compiled model: keras-tuner is never handed an optimizer or loss, so
 it never calls `compile(optimizer=...)` on a two-optimizer GAN.
+
+A search kept in `directory/project_name` is resumed by default: its finished
+trials stay and the search runs on until `max_trials` trials exist in all;
+`overwrite=True` (`keras-gen tune --overwrite`) deletes it and starts afresh.
 """
 
 import copy
 import os
 
+import keras
 import numpy as np
 
 from keras_gen.zoo import registry
@@ -31,6 +36,36 @@ def objective_for(family):
 
     name, direction = OBJECTIVES.get(family, ("val_loss", "min"))
     return kt.Objective(name, direction)
+
+
+class StepProgressBar(keras.callbacks.ProgbarLogger):
+    """Keras' progress bar, never counting past the epoch's steps.
+
+    With `steps_per_execution=k`, Keras reports each call of the compiled step
+    by the nominal index of its last step, so an epoch of 7 batches run 8 at a
+    time ends at "8/7". This bar stops at the epoch's real number of steps.
+    """
+
+    def _clamped(self, batch):
+        return batch if self.target is None else min(batch, self.target - 1)
+
+    def on_train_batch_end(self, batch, logs=None):
+        super().on_train_batch_end(self._clamped(batch), logs)
+
+    def on_test_batch_end(self, batch, logs=None):
+        super().on_test_batch_end(self._clamped(batch), logs)
+
+    def on_predict_batch_end(self, batch, logs=None):
+        super().on_predict_batch_end(self._clamped(batch), logs)
+
+
+def _with_progress_bar(callbacks, verbose):
+    """`callbacks` plus a `StepProgressBar` when `fit` would draw Keras' own bar."""
+    callbacks = list(callbacks or [])
+    if verbose in (1, "auto") and not any(isinstance(c, keras.callbacks.ProgbarLogger)
+                                          for c in callbacks):
+        callbacks.append(StepProgressBar())
+    return callbacks
 
 
 def _hypermodel_class():
@@ -63,6 +98,8 @@ def _hypermodel_class():
             return model
 
         def fit(self, hp, model, *args, **kwargs):
+            kwargs["callbacks"] = _with_progress_bar(kwargs.get("callbacks"),
+                                                     kwargs.get("verbose", "auto"))
             if OBJECTIVES.get(self.spec.family, ("",))[0] == "val_fid":
                 from keras_gen.callbacks.metric_eval import MetricEval
 
@@ -109,7 +146,7 @@ def tune(name, data, tuner="random", max_trials=10, epochs=5, **kwargs):
 
 def run_search(name, data, tuner="random", max_trials=10, epochs=5, directory=None,
          project_name=None, validation_split=0.2, validation_data=None, batch_size=None,
-         tiny=False, seed=0, overwrite=True, verbose=1, callbacks=None, **fixed):
+         tiny=False, seed=0, overwrite=False, verbose=1, callbacks=None, **fixed):
     """Search a preset's hyperparameters; returns `(tuner, best_model, best_hp)`.
 
     Args:
@@ -128,6 +165,9 @@ def run_search(name, data, tuner="random", max_trials=10, epochs=5, directory=No
             Frechet distance compares with.
         tiny: search around the tiny config (for smoke tests); its own sizes
             stay fixed, the other searched values vary.
+        overwrite: delete an earlier search in `directory/project_name` and
+            start afresh. By default it is resumed: its trials are kept and
+            only those still missing up to `max_trials` run.
         callbacks: extra Keras callbacks for every trial.
         **fixed: constructor overrides applied to every trial.
 
@@ -162,13 +202,30 @@ def run_search(name, data, tuner="random", max_trials=10, epochs=5, directory=No
     directory = directory or os.path.join(zoo.home(), "tuning")
     search = _make_tuner(tuner, hypermodel, objective, max_trials, epochs, directory,
                          project_name or spec.name, seed, overwrite)
+    done = len(getattr(search.oracle, "trials", ()))  # a distributed worker's oracle has none
+    if done and verbose:
+        print(f"Resuming the search in {search.project_dir}: {done} trial(s) done, "
+              f"{max_trials} in all (overwrite=True, or `keras-gen tune --overwrite`, "
+              "starts afresh).", flush=True)
     search.search(data, validation_data=validation_data, callbacks=list(callbacks or []),
                   **fit_kwargs)
+    _check_some_trial_completed(search)
     best_hp = search.get_best_hyperparameters(1)[0]
     best_model = search.get_best_models(1)[0]
     best_model.compile(**{**spec.compile, **copy.deepcopy(
         dict(spec.search_space(best_hp)).get("compile", {}))})
     return search, best_model, best_hp
+
+
+def _check_some_trial_completed(search):
+    """Raise `ValueError` with a trial's own error when no trial of the search finished."""
+    import keras_tuner as kt
+
+    best = search.oracle.get_best_trials(1)  # completed trials first, then the others
+    if best and best[0].status == kt.engine.trial.TrialStatus.COMPLETED:
+        return
+    detail = f" A trial's error:\n{best[0].message.strip()}" if best and best[0].message else ""
+    raise ValueError(f"no trial of the search in {search.project_dir} finished.{detail}")
 
 
 def summary_rows(search, top=10):

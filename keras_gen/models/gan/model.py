@@ -201,6 +201,10 @@ class GAN(GenerativeModel):
         """The network `call` and `generate` use: the EMA copy if any."""
         return self.ema_generator if self.ema_generator is not None else self.generator
 
+    @classmethod
+    def config_for_images(cls, config, image_shape):
+        return {**config, "image_shape": tuple(int(d) for d in image_shape)}
+
     def expected_input_shape(self):
         return self.image_shape
 

@@ -223,7 +223,7 @@ def test_bad_arguments_have_clear_errors():
         gan.generate(0)
     with pytest.raises(ValueError, match=r"latents must have shape \(n, 4\)"):
         gan.generate_from_latents(np.zeros((2, 5), "float32"))
-    with pytest.raises(ValueError, match=r"expected data of shape \(batch, 4, 4, 1\)"):
+    with pytest.raises(ValueError, match=r"expected batches of shape \(batch, 4, 4, 1\)"):
         gan.compile()
         gan.fit(np.zeros((4, 5, 5, 1), "float32"), verbose=0)
 

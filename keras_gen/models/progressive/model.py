@@ -3,9 +3,10 @@
 The model owns three non-trainable variables: `images_seen` (a counter the
 train step advances), `stage_variable` and `alpha_variable` (set from the
 counter by `kg.callbacks.ProgressiveSchedule` before each batch). Networks are
-built whole at construction and routed by stage and alpha (see
-`growth.py`), so one traced train function, `.keras` saving, `BackupAndRestore`
-and `tf.distribute` all see one fixed set of variables.
+built whole at construction and routed by stage and alpha (see `growth.py`),
+so `.keras` saving, `BackupAndRestore` and `tf.distribute` all see one fixed
+set of variables. Training traces one train function per stage, when the
+stage starts (see `tracing.py`).
 """
 
 import keras
@@ -14,7 +15,7 @@ from keras import ops
 
 from keras_gen import validation
 from keras_gen.models.gan import GAN
-from keras_gen.models.progressive import growth, schedule
+from keras_gen.models.progressive import growth, schedule, tracing
 
 DEFAULT_LEARNING_RATE = 1e-3
 DEFAULT_BETA_1 = 0.0
@@ -36,6 +37,12 @@ class ProgressiveGAN(GAN):
     variables) and returns tensors at the final resolution; this class routes
     them, prepares real images the same way, counts images and adds a
     `ProgressiveSchedule` callback to `fit`.
+
+    The train step is traced once per stage, on the stage's first batch, with
+    the stage as a Python int (one path per graph; see `tracing.py`), and
+    `fit` prints a line before each such trace unless `verbose=0`. Change the
+    stage with `set_stage` or `skip_to_images` (they keep the stage `fit`
+    dispatches on); sampling and evaluation route by the stage variable.
 
     Stage `s` works at `4 * 2**s` pixels; `alpha < 1` while its new block
     fades in. Images between the networks always have the final resolution
@@ -67,8 +74,29 @@ class ProgressiveGAN(GAN):
                                           aggregation="sum")
         self.stage_variable = keras.Variable(0, dtype="int32", trainable=False, name="stage")
         self.alpha_variable = keras.Variable(1.0, dtype="float32", trainable=False, name="alpha")
+        self._trained_stage = 0  # the stage variable's value, kept in Python for dispatch
+        self._announce_traces = False
 
     # -- the stage ------------------------------------------------------------
+    @classmethod
+    def config_for_images(cls, config, image_shape):
+        """Square images whose side is a power of two (>= 8) set `resolution` and `channels`.
+
+        A per-stage `filters` list is cut to the new number of stages, or
+        extended by repeating its last (highest-resolution) entry.
+        """
+        height, width, channels = (int(d) for d in image_shape)
+        if height != width or height < 8 or height & (height - 1):
+            raise ValueError(
+                f"{cls.__name__} grows square images whose side is a power of two (8, 16, 32, "
+                f"64, 128, ...); got {height}x{width}. Resize the images (e.g. --resolution 64).")
+        config = {**config, "resolution": height, "channels": channels}
+        if config.get("filters"):
+            stages = schedule.num_stages(height)
+            filters = list(config["filters"])[:stages]
+            config["filters"] = filters + filters[-1:] * (stages - len(filters))
+        return config
+
     @property
     def stage(self):
         """Current stage (0 for 4x4) as a Python int."""
@@ -99,6 +127,7 @@ class ProgressiveGAN(GAN):
             raise ValueError("stage 0 (4x4) has no fade-in; alpha must be 1.")
         self.stage_variable.assign(int(stage))
         self.alpha_variable.assign(alpha)
+        self._trained_stage = int(stage)
 
     def skip_to_images(self, images_seen):
         """Set `images_seen` and the stage and alpha it implies (e.g. to resume a schedule)."""
@@ -109,19 +138,29 @@ class ProgressiveGAN(GAN):
         stage, alpha, _ = schedule.stage_at(images_seen, self.phase_images, self.stages)
         self.set_stage(stage, alpha)
 
+    @property
+    def routing_stage(self):
+        """What the networks are routed by: the stage (a Python int) while a train step
+        of `fit` runs or traces, else the stage variable (every stage's path, for
+        sampling and evaluation)."""
+        functions = self.train_function
+        stage = functions.running_stage if isinstance(
+            functions, tracing.StageTrainFunctions) else None
+        return self.stage_variable if stage is None else stage
+
     # -- GAN hooks ------------------------------------------------------------
     def generate_images(self, z, training=False, generator=None):
         network = generator if generator is not None else self.generator
-        return network(z, stage=self.stage_variable, alpha=self.alpha_variable,
+        return network(z, stage=self.routing_stage, alpha=self.alpha_variable,
                        training=training)
 
     def discriminate(self, images, training=False):
-        return self.discriminator(images, stage=self.stage_variable, alpha=self.alpha_variable,
+        return self.discriminator(images, stage=self.routing_stage, alpha=self.alpha_variable,
                                   training=training)
 
     def prepare_real(self, x):
         """[0, 1] images -> [-1, 1], averaged to the stage's resolution and faded like fakes."""
-        return growth.real_images_at(self.stage_variable, self.alpha_variable, self.stages,
+        return growth.real_images_at(self.routing_stage, self.alpha_variable, self.stages,
                                      super().prepare_real(x))
 
     def train_step(self, data):
@@ -132,15 +171,45 @@ class ProgressiveGAN(GAN):
         logs["alpha"] = ops.convert_to_tensor(self.alpha_variable)
         return logs
 
+    def make_train_function(self, force=False):
+        """Keras' hook: the function `fit` calls per batch, one traced graph per stage.
+
+        Returns a `tracing.StageTrainFunctions`, kept across `fit` calls (a stage
+        traced once stays traced) until `compile` or `force`.
+        """
+        self._trained_stage = self.stage
+        if force or not isinstance(self.train_function, tracing.StageTrainFunctions):
+            self.train_function = tracing.StageTrainFunctions(
+                type(self).__name__, self.stages, stage_of=lambda: self._trained_stage,
+                make_function=self._keras_train_function,
+                announce=lambda: self._announce_traces)
+        return self.train_function
+
+    def _keras_train_function(self):
+        """A new Keras train function of `train_step` (its `tf.function` traces when first
+        called), leaving `self.train_function` as it was."""
+        held = self.train_function
+        super().make_train_function(force=True)
+        made, self.train_function = self.train_function, held
+        return made
+
     def fit(self, x=None, y=None, *args, **kwargs):
-        """Keras `fit`, with a `ProgressiveSchedule` added unless one is in `callbacks`."""
+        """Keras `fit`, with a `ProgressiveSchedule` added unless one is in `callbacks`.
+
+        Unless `verbose=0`, a line is printed before each stage's train step is
+        traced (the seconds before that stage's first batch).
+        """
         from keras_gen.callbacks.progressive import ProgressiveSchedule
 
         callbacks = list(kwargs.get("callbacks") or [])
         if not any(isinstance(c, ProgressiveSchedule) for c in callbacks):
             callbacks.append(ProgressiveSchedule())
         kwargs["callbacks"] = callbacks
-        return super().fit(x, y, *args, **kwargs)
+        self._announce_traces = kwargs.get("verbose", "auto") != 0
+        try:
+            return super().fit(x, y, *args, **kwargs)
+        finally:
+            self._announce_traces = False
 
     # -- sampling -------------------------------------------------------------
     def generate(self, n, seed=None, batch_size=256):

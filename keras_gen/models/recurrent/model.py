@@ -59,6 +59,17 @@ class RecurrentAutoencoder(AutoencoderBase):
         self.set_networks(keras.Model(inputs, code, name="encoder"),
                           keras.Model(code_input, outputs, name="decoder"))
 
+    @classmethod
+    def config_for_images(cls, config, image_shape):
+        """Images are read row by row: `H` steps of `W * C` features."""
+        height, width, channels = (int(d) for d in image_shape)
+        return {**config, "input_shape": (height, width * channels)}
+
+    @classmethod
+    def images_as_input(cls, images):
+        """`(N, H, W, C)` images -> `(N, H, W * C)` sequences of rows."""
+        return images.reshape(len(images), images.shape[1], -1)
+
     def get_config(self):
         config = super().get_config()
         config.update({"units": list(self.units), "code_dim": self.code_dim, "cell": self.cell})

@@ -7,6 +7,7 @@ import numpy as np
 from keras import ops
 
 from keras_gen import autodiff, validation
+from keras_gen.data import checks
 from keras_gen.layers.sampling import Sampling, reparameterize
 from keras_gen.losses.kl import gaussian_kl, gaussian_log_density
 from keras_gen.models.autoencoder import networks
@@ -210,7 +211,7 @@ class VAE(ReconstructionModel):
         Returns:
             numpy float64 array `(n,)` of log-likelihoods in nats.
         """
-        x = validation.check_inputs(x, self.sample_shape, what="VAE.log_likelihood")
+        x = checks.check_array(x, self.sample_shape, what="VAE.log_likelihood")
         k = validation.check_positive_int(num_samples, "num_samples")
         max_decodings = validation.check_positive_int(max_decodings, "max_decodings")
         generator = self.seed_generator if seed is None else keras.random.SeedGenerator(seed)
