@@ -42,6 +42,18 @@ def test_tune_prints_a_summary_and_saves_the_best(tmp_path, capsys):
     assert (tmp_path / "best" / "model.weights.h5").exists()
 
 
+def test_tune_save_refuses_a_taken_folder_before_searching(tmp_path, capsys):
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    (taken / "notes.txt").write_text("mine")
+    code = cli.main(["tune", "ae_mnist_28", "--max-trials", "1", "--epochs", "1", "--limit",
+                     "16", "--directory", str(tmp_path / "search"), "--save", str(taken)])
+    assert code == 2
+    assert str(taken) in capsys.readouterr().err
+    assert not (tmp_path / "search").exists()  # no trial ran
+    assert (taken / "notes.txt").read_text() == "mine"
+
+
 def _python(code, **env):
     """Run `code` in a fresh interpreter; returns the completed process."""
     environment = {k: v for k, v in os.environ.items() if k not in env}

@@ -137,12 +137,13 @@ def machine_info():
     }
 
 
-def git_commit():
-    """The repo's HEAD commit (and whether the tree has changes), or None."""
+def git_commit(checkout=REPO):
+    """The checkout's HEAD commit (and whether its tree has changes), or None."""
     try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True,
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=checkout, capture_output=True,
                               text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO, capture_output=True,
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=checkout,
+                               capture_output=True,
                                text=True, check=True).stdout.strip()
         return head + ("+uncommitted changes" if dirty else "")
     except (OSError, subprocess.CalledProcessError):

@@ -513,6 +513,22 @@ def extra_sections(folder=EXTRA_SECTIONS):
     return [path.read_text().strip() for path in sorted(Path(folder).glob("*.md"))]
 
 
+def write_extra_section(name, text):
+    """Write the section `<name>.md` of a smaller tool, then re-render BENCHMARKS.md.
+
+    BENCHMARKS.md is rendered from the bench's BENCHMARKS.json (kept as it is)
+    with every section of `docs/results/bench_extra/`; both written atomically.
+    """
+    import json
+
+    from keras_gen import _io
+
+    root = EXTRA_SECTIONS.parents[2]
+    _io.write_text_atomic(EXTRA_SECTIONS / f"{name}.md", text)
+    results = json.loads((root / "BENCHMARKS.json").read_text())
+    _io.write_text_atomic(root / "BENCHMARKS.md", render(results))
+
+
 def render(results):
     """The whole `BENCHMARKS.md` text: the bench's tables, then the smaller tools' sections."""
     sections = [header(results), summary(results), recommendations(results),

@@ -2,6 +2,7 @@
 
     python tools/first_step.py                       # every family, 64x64 RGB
     python tools/first_step.py --only progan_mnist_32 --label before
+    git worktree add /tmp/old REV && python tools/first_step.py --source /tmp/old --label old
 
 Each family's headline preset is fitted to 64x64 RGB procedural images
 (`kg.data` "shapes"; a progressive GAN with `phase_images=300`, so it starts
@@ -86,6 +87,8 @@ def _subprocess(name, args):
     command = [sys.executable, __file__, "--child", name, "--resolution", str(args.resolution),
                "--channels", str(args.channels), "--images", str(args.images)]
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    if args.source:  # measure another checkout's keras_gen (e.g. a `git worktree` of a commit)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [args.source, env.get("PYTHONPATH")]))
     done = subprocess.run(command, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         return {"error": done.stderr.strip().splitlines()[-1:]}
@@ -119,15 +122,6 @@ def section(runs):
     return "\n".join(lines) + "\n"
 
 
-def render_benchmarks():
-    """Re-render BENCHMARKS.md from BENCHMARKS.json (it appends the bench_extra sections)."""
-    import bench
-    import bench_report  # noqa: F401  (bench.write_report renders with it)
-
-    results = json.loads((REPO / "BENCHMARKS.json").read_text())
-    bench.write_report(results, REPO / "BENCHMARKS.md")
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", nargs="*", default=list(PRESETS))
@@ -135,6 +129,8 @@ def main(argv=None):
     parser.add_argument("--resolution", type=int, default=64)
     parser.add_argument("--channels", type=int, default=3)
     parser.add_argument("--images", type=int, default=256)
+    parser.add_argument("--source", help="a checkout whose keras_gen is measured instead of "
+                                         "this one's (e.g. `git worktree add /tmp/old REV`)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -142,11 +138,12 @@ def main(argv=None):
         return 0
     import bench
     import bench_flops
+    import bench_report
 
     from keras_gen import _io
 
     peak = bench_flops.matmul_peak()["flops_per_second"] / 1e9
-    run = {"git_commit": bench.git_commit(), "matmul_gflops": peak,
+    run = {"git_commit": bench.git_commit(args.source) if args.source else bench.git_commit(), "matmul_gflops": peak,
            "loadavg": os.getloadavg()[0], "cpus": os.cpu_count(),
            "resolution": args.resolution, "channels": args.channels, "presets": {}}
     for name in args.only:
@@ -156,8 +153,7 @@ def main(argv=None):
     runs = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     runs[args.label] = run
     _io.write_text_atomic(RESULTS, json.dumps(runs, indent=1))
-    _io.write_text_atomic(SECTION, section(runs))
-    render_benchmarks()
+    bench_report.write_extra_section(SECTION.stem, section(runs))
     print(f"wrote {RESULTS.relative_to(REPO)}, {SECTION.relative_to(REPO)} and BENCHMARKS.md")
     return 0
 

@@ -19,7 +19,8 @@ def add_arguments(parser):
                         help="search around the tiny config, data resized to it")
     parser.add_argument("--overwrite", action="store_true",
                         help="delete an earlier search of this preset in the trial folder and "
-                             "start afresh (default: resume it)")
+                             "start afresh (default: resume it), and replace a preset of ours "
+                             "at --save")
 
 
 def format_summary(rows, objective):
@@ -49,6 +50,10 @@ def run(args):
     from keras_gen.zoo import tuning
 
     spec = kg.zoo.get(args.preset)
+    if args.save:  # refuse a taken target before the search, not after it
+        from keras_gen.zoo import store
+
+        store.check_preset_target(args.save, args.overwrite)
     kwargs = {k: v for k, v in spec.data.items() if k != "name"}
     x, _ = kg.data.load_arrays(spec.data["name"], "train", **kwargs)
     validation, _ = kg.data.load_arrays(spec.data["name"], "test", **kwargs)
@@ -66,7 +71,7 @@ def run(args):
     print(format_summary(tuning.summary_rows(search), search.oracle.objective.name))
     print(f"\nbest: {hp.values}")
     if args.save:
-        kg.zoo.save_preset(best, args.save, metadata={"preset": spec.name,
-                                                      "hyperparameters": hp.values})
+        kg.zoo.save_preset(best, args.save, overwrite=args.overwrite,
+                           metadata={"preset": spec.name, "hyperparameters": hp.values})
         print(f"saved the best model to {args.save}")
     return 0

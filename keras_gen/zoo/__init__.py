@@ -25,10 +25,16 @@ _NAMES = {
     "CorruptedFileError": ("store", "CorruptedFileError"),
     "HashMismatchError": ("store", "HashMismatchError"), "download": ("store", "download"),
     "home": ("store", "home"), "save_preset": ("store", "save_preset"),
+    "UnverifiedPresetWarning": ("store", "UnverifiedPresetWarning"),
+    "TargetExistsError": ("_io", "TargetExistsError"),
+    "BackupKeptWarning": ("_io", "BackupKeptWarning"),
 }
 
-__all__ = ["OBJECTIVES", "objective_for", "run_search", "search_space", "tune", "PRETRAINED", "CorruptedFileError", "HashMismatchError", "PresetSpec", "download", "get", "home", "list",
-           "load", "metadata", "names", "register", "register_presets", "save_preset", "specs"]
+__all__ = ["OBJECTIVES", "PRETRAINED", "BackupKeptWarning", "CorruptedFileError",
+           "HashMismatchError", "PresetSpec", "TargetExistsError", "UnverifiedPresetWarning",
+           "download", "get", "home", "list", "load", "metadata", "names", "objective_for",
+           "register", "register_presets", "run_search", "save_preset", "search_space",
+           "specs", "tune"]
 
 
 def __getattr__(name):
@@ -40,6 +46,10 @@ def __getattr__(name):
         module_name, attribute = _NAMES[name]
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if module_name == "_io":  # the writers' errors and warnings: no Keras needed
+        module = importlib.import_module("keras_gen._io")
+        globals()[name] = getattr(module, attribute)
+        return globals()[name]
     if module_name != "registry":
         importlib.import_module("keras_gen.models")
     module = importlib.import_module(f"{__name__}.{module_name}")

@@ -140,7 +140,7 @@ class StyleGAN(ProgressiveGAN):
         if noise is None:
             batch = ops.shape(z)[0]
             noise = self.sample_noise(batch, seed=None if training else FIXED_NOISE_SEED)
-        return network.synthesis((ws, noise), stage=self.stage_variable,
+        return network.synthesis((ws, noise), stage=self.routing_stage,
                                  alpha=self.alpha_variable, training=training)
 
     def train_step(self, data):
