@@ -20,8 +20,9 @@ check_backend()
 
 __version__ = "0.1.0"
 
-__all__ = ["autodiff", "callbacks", "data", "distribute", "export", "layers", "losses", "metrics", "models", "noise",
-           "plot", "regularizers", "replay", "zoo", "__version__"]
+__all__ = ["autodiff", "callbacks", "data", "distribute", "export", "layers", "losses",
+           "metrics", "models", "noise", "plot", "progress_bar", "regularizers", "replay", "zoo",
+           "__version__"]
 
 
 def __getattr__(name):

@@ -112,9 +112,13 @@ def section(runs):
         for label in labels:
             found = runs[label]["presets"].get(preset)
             cells.append("-" if found is None else found.get("seconds_to_first_step",
-                                                             "error"))
+                                                             "error (below)"))
         lines.append(f"| `{preset}` | " + " | ".join(str(c) for c in cells) + " |")
     lines.append("")
+    for label, run in runs.items():
+        for preset, found in run["presets"].items():
+            if "error" in found:
+                lines.append(f"- {label}, `{preset}`: {' '.join(found['error'])}")
     for label, run in runs.items():
         lines.append(f"- **{label}**: commit `{run['git_commit']}`, matmul peak "
                      f"{run['matmul_gflops']:.0f} GFLOP/s, load {run['loadavg']:.1f}, "
@@ -131,10 +135,17 @@ def main(argv=None):
     parser.add_argument("--images", type=int, default=256)
     parser.add_argument("--source", help="a checkout whose keras_gen is measured instead of "
                                          "this one's (e.g. `git worktree add /tmp/old REV`)")
+    parser.add_argument("--render", action="store_true",
+                        help="only re-render the section from docs/results/first_step.json")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         print(json.dumps(measure(args.child, args.resolution, args.channels, args.images)))
+        return 0
+    if args.render:
+        import bench_report
+
+        bench_report.write_extra_section(SECTION.stem, section(json.loads(RESULTS.read_text())))
         return 0
     import bench
     import bench_flops

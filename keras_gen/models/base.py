@@ -13,7 +13,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gen import _io, autodiff, losses, validation
+from keras_gen import _io, autodiff, losses, progress_bar, validation
 from keras_gen.data import checks
 
 
@@ -218,7 +218,8 @@ class GenerativeModel(keras.Model):
 
         A tuple `x = (images, labels[, weights])` is taken as `fit(images,
         labels[, sample_weight=weights])`. A batch that fails the per-batch
-        value check raises `kg.data.checks.InputCheckError` naming it.
+        value check raises `kg.data.checks.InputCheckError` naming it. The
+        progress bar is `kg.progress_bar.StepProgressBar` (never "8/7").
         """
         if isinstance(x, tuple) and 2 <= len(x) <= 3 and y is None and hasattr(x[0], "shape"):
             if len(x) == 3:
@@ -227,6 +228,9 @@ class GenerativeModel(keras.Model):
         x = self._check(x, "fit")
         if kwargs.get("validation_data") is not None:
             kwargs["validation_data"] = self._check_validation_data(kwargs["validation_data"])
+        if not args:  # keyword callbacks/verbose: the bar that stops at the epoch's steps
+            kwargs["callbacks"] = progress_bar.with_progress_bar(kwargs.get("callbacks"),
+                                                                 kwargs.get("verbose", "auto"))
         return self._raising_input_errors(super().fit, x, y, *args, **kwargs)
 
     def evaluate(self, x=None, y=None, *args, **kwargs):

@@ -110,3 +110,11 @@ def one_step_training(model, x, batch_size=None, **compile_kwargs):
     for name, value in logs.items():
         assert np.isfinite(value), f"{name} is not finite after one step: {value}"
     return logs
+
+
+def progress_bar_counts(printed):
+    """`[(step, total), ...]` of every Keras progress bar line in `printed` (ANSI removed)."""
+    import re
+
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", printed)
+    return [(int(a), int(b)) for a, b in re.findall(r"(\d+)/(\d+) ━", plain)]

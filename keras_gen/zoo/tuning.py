@@ -17,6 +17,7 @@ import os
 import keras
 import numpy as np
 
+from keras_gen import progress_bar
 from keras_gen.zoo import registry
 
 TUNERS = ("random", "bayesian", "hyperband")
@@ -36,36 +37,6 @@ def objective_for(family):
 
     name, direction = OBJECTIVES.get(family, ("val_loss", "min"))
     return kt.Objective(name, direction)
-
-
-class StepProgressBar(keras.callbacks.ProgbarLogger):
-    """Keras' progress bar, never counting past the epoch's steps.
-
-    With `steps_per_execution=k`, Keras reports each call of the compiled step
-    by the nominal index of its last step, so an epoch of 7 batches run 8 at a
-    time ends at "8/7". This bar stops at the epoch's real number of steps.
-    """
-
-    def _clamped(self, batch):
-        return batch if self.target is None else min(batch, self.target - 1)
-
-    def on_train_batch_end(self, batch, logs=None):
-        super().on_train_batch_end(self._clamped(batch), logs)
-
-    def on_test_batch_end(self, batch, logs=None):
-        super().on_test_batch_end(self._clamped(batch), logs)
-
-    def on_predict_batch_end(self, batch, logs=None):
-        super().on_predict_batch_end(self._clamped(batch), logs)
-
-
-def _with_progress_bar(callbacks, verbose):
-    """`callbacks` plus a `StepProgressBar` when `fit` would draw Keras' own bar."""
-    callbacks = list(callbacks or [])
-    if verbose in (1, "auto") and not any(isinstance(c, keras.callbacks.ProgbarLogger)
-                                          for c in callbacks):
-        callbacks.append(StepProgressBar())
-    return callbacks
 
 
 def _hypermodel_class():
@@ -98,7 +69,7 @@ def _hypermodel_class():
             return model
 
         def fit(self, hp, model, *args, **kwargs):
-            kwargs["callbacks"] = _with_progress_bar(kwargs.get("callbacks"),
+            kwargs["callbacks"] = progress_bar.with_progress_bar(kwargs.get("callbacks"),
                                                      kwargs.get("verbose", "auto"))
             if OBJECTIVES.get(self.spec.family, ("",))[0] == "val_fid":
                 from keras_gen.callbacks.metric_eval import MetricEval

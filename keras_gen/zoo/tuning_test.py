@@ -1,15 +1,11 @@
 """Tuning: an earlier search is resumed unless overwritten; the progress bar counts real steps."""
 
-import re
-
 import numpy as np
 import pytest
 
 import keras_gen as kg
+from keras_gen import testing
 from keras_gen.testing.models import register_test_preset
-from keras_gen.zoo import tuning
-
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @pytest.fixture(scope="module")
@@ -49,14 +45,13 @@ def test_progress_bar_never_counts_past_the_epoch(data, tmp_path, capsys):
     assert kg.zoo.get("tiny_test_ae").build().compile_defaults["steps_per_execution"] == 8
     kg.zoo.run_search("tiny_test_ae", data, max_trials=1, epochs=2, batch_size=16,
                       directory=str(tmp_path), verbose=1)
-    out = ANSI.sub("", capsys.readouterr().out)
-    counts = [(int(a), int(b)) for a, b in re.findall(r"(\d+)/(\d+) ━", out)]
+    counts = testing.progress_bar_counts(capsys.readouterr().out)
     assert counts and all(step <= total for step, total in counts), counts
     assert (4, 4) in counts
 
 
 def test_step_progress_bar_clamps_to_the_target():
-    bar = tuning.StepProgressBar()
+    bar = kg.callbacks.StepProgressBar()
     bar.set_params({"verbose": 0, "epochs": 1, "steps": 7})
     bar.on_epoch_begin(0)
     bar.on_train_batch_end(7)
