@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import textwrap
 
 from keras_gen import cli
 
@@ -62,35 +63,42 @@ def _python(code, **env):
                           env=environment, timeout=300)
 
 
-def test_help_and_list_do_not_import_tensorflow():
-    code = ("import contextlib, io, sys\n"
-            "from keras_gen import cli\n"
-            "for argv in (['--help'], ['list'], ['list', 'dcgan*'], ['tune', '--help']):\n"
-            "    with contextlib.redirect_stdout(io.StringIO()) as out:\n"
-            "        try:\n"
-            "            cli.main(argv)\n"
-            "        except SystemExit:\n"
-            "            pass\n"
-            "    assert out.getvalue(), argv\n"
-            "heavy = ('tensorflow', 'keras', 'keras_tuner')\n"
-            "print('heavy:', sorted(m for m in heavy if m in sys.modules))\n")
-    result = _python(code)
+def _python_output(code):
+    """stdout of `code` (dedented) run in a fresh interpreter that must exit 0."""
+    result = _python(textwrap.dedent(code))
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "heavy: []" in result.stdout
+    return result.stdout
+
+
+def test_help_and_list_do_not_import_tensorflow():
+    out = _python_output("""
+        import contextlib, io, sys
+        from keras_gen import cli
+        for argv in (['--help'], ['list'], ['list', 'dcgan*'], ['tune', '--help']):
+            with contextlib.redirect_stdout(io.StringIO()) as out:
+                try:
+                    cli.main(argv)
+                except SystemExit:
+                    pass
+            assert out.getvalue(), argv
+        heavy = ('tensorflow', 'keras', 'keras_tuner')
+        print('heavy:', sorted(m for m in heavy if m in sys.modules))
+        """)
+    assert "heavy: []" in out
 
 
 def test_import_is_lazy_and_the_subpackages_still_load():
-    code = ("import sys\n"
-            "import keras_gen as kg\n"
-            "assert 'tensorflow' not in sys.modules\n"
-            "assert set(kg.__all__) <= set(dir(kg)) and 'zoo' in dir(kg)\n"
-            "from keras_gen import models\n"
-            "assert kg.models is models and 'tensorflow' in sys.modules\n"
-            "assert kg.zoo.get('vae').model_class is models.VAE\n"
-            "print(type(kg.zoo.load('vae_mnist_28')).__name__)\n")
-    result = _python(code)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.split() == ["VAE"]
+    out = _python_output("""
+        import sys
+        import keras_gen as kg
+        assert 'tensorflow' not in sys.modules
+        assert set(kg.__all__) <= set(dir(kg)) and 'zoo' in dir(kg)
+        from keras_gen import models
+        assert kg.models is models and 'tensorflow' in sys.modules
+        assert kg.zoo.get('vae').model_class is models.VAE
+        print(type(kg.zoo.load('vae_mnist_28')).__name__)
+        """)
+    assert out.split() == ["VAE"]
 
 
 def test_a_keras_json_naming_another_backend_is_refused(tmp_path):

@@ -1,7 +1,7 @@
 """Nothing of the user's is deleted or replaced without asking.
 
 Every writer whose target a user names (`kg.zoo.save_preset`, `kg.export.export`,
-`SampleGrid`, `keras-gen export --out`, `keras-gen sample --out`) x {missing /
+`SampleGrid`, `keras-gen export --out`, `keras-gen sample/plot --out`) x {missing /
 empty target, its own artefact, a foreign folder, an existing file}: each either
 works or refuses with an error naming the path and `overwrite`, and no byte of
 the user's files is lost (with `overwrite=True` they are moved to a `.bak`).
@@ -95,14 +95,15 @@ def file_writer(request, gan, presets, capsys):
             grid.on_epoch_end(0)
             grid.on_train_end()
         else:
-            _cli(["sample", str(presets / "gan"), "--n", "4", "--out", str(path)]
+            command = ["sample"] if kind == "cli_sample" else ["plot", "--kind", "samples"]
+            _cli(command + [str(presets / "gan"), "--n", "4", "--out", str(path)]
                  + (["--overwrite"] if overwrite else []), capsys)
 
     write.kind = kind
     return write
 
 
-FILE_WRITERS = ["sample_grid", "cli_sample"]
+FILE_WRITERS = ["sample_grid", "cli_sample", "cli_plot"]
 
 
 def _refused(write, path, overwrite=False):

@@ -1,4 +1,8 @@
-"""`keras-gen plot NAME --kind KIND --out FILE.png`: pictures of a preset."""
+"""`keras-gen plot NAME --kind KIND --out FILE.png [--overwrite]`: pictures of a preset.
+
+Written like `keras-gen sample`: a PNG keras-gen wrote is replaced, anything
+else at `--out` is refused unless `--overwrite` moves it to `OUT.bak`.
+"""
 
 HELP = "draw a preset's samples, reconstructions, latent map or interpolation as a PNG"
 KINDS = ("samples", "reconstructions", "latent", "interpolation")
@@ -7,11 +11,21 @@ KINDS = ("samples", "reconstructions", "latent", "interpolation")
 def add_arguments(parser):
     parser.add_argument("preset", help="preset name, alias, folder or URL")
     parser.add_argument("--kind", choices=KINDS, default="samples")
-    parser.add_argument("--out", required=True, help="PNG file to write")
+    add_png_target(parser, required=True)
     parser.add_argument("--n", type=int, default=64, help="number of images (samples, rows)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--weights", default="pretrained",
                         help="'pretrained' (default), 'none' for an untrained model, or a file")
+
+
+def add_png_target(parser, **out_options):
+    """`--out FILE.png` (with `out_options`, e.g. `required=True`) and `--overwrite`."""
+    parser.add_argument("--out", **out_options,
+                        help="PNG file to write (a PNG keras-gen wrote is replaced; anything "
+                             "else there needs --overwrite)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="move a file keras-gen did not write (or a folder) at --out to "
+                             "OUT.bak instead of refusing")
 
 
 def _test_data(spec_or_none, model, n):
@@ -60,15 +74,31 @@ def draw(model, kind, out, n=64, seed=0, spec=None):
     return kg.plot.interpolation_strip(decode, codes[0], codes[1], out, steps=10)
 
 
-def run(args):
-    import keras_gen as kg
+def write_picture(args, kind):
+    """Draw `kind` of `args.preset` into `args.out`; returns 0 (the command's exit code).
 
+    The target is checked before anything loads; the PNG is written to a
+    temporary file, marked as keras-gen's and renamed into place, so a PNG
+    keras-gen wrote is replaced and anything else needs `--overwrite` (which
+    keeps it as `OUT.bak`).
+    """
+    import keras_gen as kg
+    from keras_gen import _io
+
+    check = dict(overwrite=args.overwrite, ours=_io.is_keras_gen_png, what="PNG file")
+    _io.check_file_target(args.out, **check)
     weights = None if args.weights.lower() == "none" else args.weights
     model = kg.zoo.load(args.preset, weights=weights, compile=False)
     try:
         spec = kg.zoo.get(args.preset)
     except KeyError:
         spec = None
-    path = draw(model, args.kind, args.out, n=args.n, seed=args.seed, spec=spec)
-    print(f"wrote {path}")
+    with _io.atomic_file(args.out, **check) as tmp:
+        draw(model, kind, tmp, n=args.n, seed=args.seed, spec=spec)
+        _io.mark_png(tmp)
+    print(f"wrote {args.out}")
     return 0
+
+
+def run(args):
+    return write_picture(args, args.kind)
