@@ -1,0 +1,75 @@
+"""Record what every shipped preset outputs for fixed inputs, as the reference
+that `tests/test_preset_outputs.py` compares against bit for bit.
+
+Run it only when a change is *meant* to alter outputs (new weights, a new
+architecture); a refactor must leave the stored file untouched:
+
+    python tools/record_preset_outputs.py          # writes tests/data/preset_outputs.npz
+
+Per preset, `<name>/<kind>` arrays: `samples` (`generate(4, seed=0)`) for
+generative models, `reconstructions` (`reconstruct` of the first 4 test
+images) for autoencoders and VAEs, `logits` (`call` on 4 test images) for the
+classifier.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+REFERENCE = ROOT / "tests" / "data" / "preset_outputs.npz"
+N = 4
+
+
+def preset_outputs(name):
+    """`{kind: float32 array}` of the shipped preset `name` on the fixed inputs."""
+    import numpy as np
+
+    import keras_gen as kg
+
+    spec = kg.zoo.get(name)
+    model = kg.zoo.load(name, compile=False)
+    outputs = {}
+    x = None
+    if hasattr(model, "reconstruct") or not hasattr(model, "generate"):
+        x, _ = kg.data.load_arrays(**{**spec.data, "split": "test"})
+        x = x[:N]
+    if hasattr(model, "generate"):
+        outputs["samples"] = np.asarray(model.generate(N, seed=0))
+    if hasattr(model, "reconstruct"):
+        outputs["reconstructions"] = np.asarray(model.reconstruct(x))
+    if not outputs:
+        outputs["logits"] = np.asarray(model(x, training=False))
+    return {kind: value.astype("float32") for kind, value in outputs.items()}
+
+
+def shipped_presets():
+    import keras_gen as kg
+
+    return [row["name"] for row in kg.zoo.list() if row["pretrained"]]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", default=str(REFERENCE))
+    args = parser.parse_args(argv)
+    import numpy as np
+
+    from keras_gen import _io
+
+    arrays = {}
+    for name in shipped_presets():
+        print(f"recording {name} ...", flush=True)
+        for kind, value in preset_outputs(name).items():
+            arrays[f"{name}/{kind}"] = value
+    with _io.atomic_path(args.out) as tmp:
+        with open(tmp, "wb") as handle:
+            np.savez_compressed(handle, **arrays)
+    print(f"wrote {args.out} ({len(arrays)} arrays)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
