@@ -18,6 +18,7 @@ demo: $(STAMP)
 	$(PY) tools/demo.py --out out
 
 test: $(STAMP)
+	$(PY) -m ruff check .
 	$(PY) -m pytest -q -n auto
 
 bench: $(STAMP)

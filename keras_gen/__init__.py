@@ -14,15 +14,16 @@ that calls `keras.saving.load_model` on a keras_gen model directly imports
 `keras_gen.models` (or touches `kg.models`) first.
 """
 
-from keras_gen._backend import check_backend
+from keras_gen.core.backend import check_backend
 
 check_backend()
 
 __version__ = "0.1.0"
 
-__all__ = ["autodiff", "callbacks", "data", "distribute", "export", "layers", "losses",
+__all__ = ["autodiff", "callbacks", "core", "data", "distribute", "export", "layers", "losses",
            "metrics", "models", "noise", "plot", "progress_bar", "regularizers", "replay", "zoo",
            "__version__"]
+_IN_CORE = ("autodiff", "progress_bar")  # leaf modules, also reachable as kg.<name>
 
 
 def __getattr__(name):
@@ -30,7 +31,8 @@ def __getattr__(name):
         import importlib
 
         check_backend()
-        return importlib.import_module(f"{__name__}.{name}")
+        where = f"{__name__}.core" if name in _IN_CORE else __name__
+        return importlib.import_module(f"{where}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

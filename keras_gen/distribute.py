@@ -2,7 +2,7 @@
 
 keras_gen uses TensorFlow's own strategies; nothing here is a cluster of its
 own. Every train step scales its losses for the global batch
-(`keras_gen.autodiff.replica_mean`), so a model trained under these strategies
+(`keras_gen.core.autodiff.replica_mean`), so a model trained under these strategies
 takes the same step as on one device with the same global batch.
 """
 

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from keras_gen import _io
+from keras_gen.core import safe_io
 
 
 def to_uint8(images):
@@ -46,7 +46,7 @@ def save_image(array, path, scale=1):
     image = Image.fromarray(array)
     if scale > 1:
         image = image.resize((image.width * scale, image.height * scale), Image.NEAREST)
-    with _io.atomic_path(path) as tmp:
+    with safe_io.atomic_path(path) as tmp:
         image.save(tmp, format="PNG")
     return path
 
@@ -75,7 +75,7 @@ def _pyplot():
 
 
 def _save_figure(figure, path):
-    with _io.atomic_path(path) as tmp:
+    with safe_io.atomic_path(path) as tmp:
         figure.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
     _pyplot().close(figure)
     return path

@@ -138,7 +138,8 @@ def test_workers_and_report_structure(tmp_path):
     assert set(train) >= {"matmul_peak", "flops", "throughput", "errors", "rss_peak_mb",
                           "rss_after_default_mb", "rss_after_import_mb"}
     labels = [r["label"] for r in train["throughput"]]
-    assert labels == ["default", "batch 128", "no xla", "spe1"]  # the quick set: flips of the defaults
+    # the quick set: flips of the defaults
+    assert labels == ["default", "batch 128", "no xla", "spe1"]
     settings = {r["label"]: (r["jit_compile"], r["steps_per_execution"])
                 for r in train["throughput"]}
     assert settings["default"] == bench.default_settings(ae)

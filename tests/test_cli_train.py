@@ -7,7 +7,6 @@ import keras
 
 import keras_gen as kg
 from keras_gen import cli
-from keras_gen.commands import train
 
 
 def test_train_tiny_dcgan_saves_a_loadable_preset_with_grids(tmp_path, capsys):

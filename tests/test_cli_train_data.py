@@ -34,7 +34,8 @@ def rgb64(tmp_path_factory):
     return _folder(tmp_path_factory.mktemp("data") / "discs")
 
 
-FAMILIES = ["autoencoder", "convolutional", "recurrent", "vae", "conv_vae_mnist_28", "dcgan", "progan",
+FAMILIES = ["autoencoder", "convolutional", "recurrent", "vae", "conv_vae_mnist_28", "dcgan",
+            "progan",
             "stylegan"]
 
 

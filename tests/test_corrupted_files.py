@@ -270,8 +270,8 @@ def test_file_that_is_not_tflite(files, tmp_path):
 
 def test_tflite_without_digest_still_loads(files):
     """Files from other tools (or older exports) carry no digest: verifier checks only."""
-    from ai_edge_litert import schema_py_generated as schema
     import flatbuffers
+    from ai_edge_litert import schema_py_generated as schema
 
     content = files["tflite"].read_bytes()
     model = schema.ModelT.InitFromObj(schema.Model.GetRootAs(content, 0))

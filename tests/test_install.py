@@ -27,12 +27,12 @@ def installed(tmp_path_factory):
 def test_wheel_install_loads_pretrained_presets_offline(installed, tmp_path):
     code = (
         "import keras_gen as kg, numpy as np\n"
-        "assert kg.__file__.startswith(%r), kg.__file__\n"
+        f"assert kg.__file__.startswith({str(installed)!r}), kg.__file__\n"
         "names = [r['name'] for r in kg.zoo.list() if r['pretrained']]\n"
         "assert 'digit_classifier' in names, names\n"
         "for name in names:\n"
         "    kg.zoo.load(name, compile=False)\n"
-        "print(len(names))\n" % str(installed)
+        "print(len(names))\n"
     )
     env = dict(os.environ, PYTHONPATH=str(installed), KERAS_GEN_HOME=str(tmp_path / "home"))
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,

@@ -16,7 +16,8 @@ import pytest
 from PIL import Image
 
 import keras_gen as kg
-from keras_gen import _io, cli
+from keras_gen import cli
+from keras_gen.core import safe_io
 from keras_gen.testing.models import TinyAutoencoder
 
 NOTES = b"my notes \x00\xff keep me"
@@ -108,7 +109,7 @@ FILE_WRITERS = ["sample_grid", "cli_sample", "cli_plot"]
 
 def _refused(write, path, overwrite=False):
     """Run `write`, expect a refusal naming `path` and the overwrite option; return it."""
-    with pytest.raises((_io.TargetExistsError, Refused)) as info:
+    with pytest.raises((safe_io.TargetExistsError, Refused)) as info:
         write(path, overwrite)
     message = str(info.value)
     assert str(path) in message and "overwrite" in message, message
@@ -149,7 +150,7 @@ def test_folder_writer_replaces_its_own_artefact_only_with_overwrite(folder_writ
     assert "written by keras_gen" in message
     assert _snapshot(target) == before
     with warnings.catch_warnings():
-        warnings.simplefilter("error", _io.BackupKeptWarning)  # nothing of the user's to keep
+        warnings.simplefilter("error", safe_io.BackupKeptWarning)  # nothing of the user's to keep
         folder_writer(target, overwrite=True)
     assert (target / folder_writer.artefact).is_file()
     assert _siblings(target) == ["out"]  # the .bak is gone once the new one is complete
@@ -163,7 +164,7 @@ def test_folder_writer_keeps_user_files_found_in_its_own_artefact(folder_writer,
     message = _refused(folder_writer, target)
     assert "notes.txt" in message
     assert (target / "notes.txt").read_bytes() == NOTES
-    with pytest.warns(_io.BackupKeptWarning, match="notes.txt"):
+    with pytest.warns(safe_io.BackupKeptWarning, match="notes.txt"):
         folder_writer(target, overwrite=True)
     assert not (target / "notes.txt").exists() and (target / folder_writer.artefact).is_file()
     assert (tmp_path / "out.bak" / "notes.txt").read_bytes() == NOTES
@@ -181,7 +182,7 @@ def test_folder_writer_never_deletes_a_foreign_folder(folder_writer, tmp_path):
     assert _snapshot(target) == before and _siblings(target) == ["mine"]
     (tmp_path / "mine.bak").mkdir()  # an older backup is not touched either
     (tmp_path / "mine.bak" / "old.txt").write_bytes(NOTES)
-    with pytest.warns(_io.BackupKeptWarning, match="mine.bak2"):
+    with pytest.warns(safe_io.BackupKeptWarning, match="mine.bak2"):
         folder_writer(target, overwrite=True)
     assert _snapshot(tmp_path / "mine.bak2") == before
     assert _snapshot(tmp_path / "mine.bak") == {"old.txt": NOTES}
@@ -195,7 +196,7 @@ def test_folder_writer_never_replaces_a_file_by_a_folder(folder_writer, tmp_path
     message = _refused(folder_writer, target)
     assert "file" in message
     assert target.read_bytes() == NOTES and _siblings(target) == ["report"]
-    with pytest.warns(_io.BackupKeptWarning, match="report.bak"):
+    with pytest.warns(safe_io.BackupKeptWarning, match="report.bak"):
         folder_writer(target, overwrite=True)
     assert (tmp_path / "report.bak").read_bytes() == NOTES
     assert (target / folder_writer.artefact).is_file()
@@ -209,7 +210,7 @@ def test_export_refuses_before_tracing_anything(tmp_path):
         def reconstruct(self, x):
             raise AssertionError("traced before the target was checked")
 
-    with pytest.raises(_io.TargetExistsError):
+    with pytest.raises(safe_io.TargetExistsError):
         kg.export.export(Untraceable(), tmp_path / "out", formats=("tflite",), verbose=False)
 
 
@@ -218,7 +219,7 @@ def test_a_failed_write_with_overwrite_leaves_the_old_folder(tmp_path):
     target.mkdir()
     (target / "my_notes.txt").write_bytes(NOTES)
     with pytest.raises(RuntimeError):
-        with _io.atomic_directory(target, overwrite=True) as tmp:
+        with safe_io.atomic_directory(target, overwrite=True) as tmp:
             (tmp / "half").write_text("x")
             raise RuntimeError("crash while writing")
     assert _snapshot(target) == {"my_notes.txt": NOTES}
@@ -230,9 +231,9 @@ def test_a_symbolic_link_is_never_followed_into(tmp_path):
     real.mkdir()
     (real / "my_notes.txt").write_bytes(NOTES)
     (tmp_path / "link").symlink_to(real, target_is_directory=True)
-    with pytest.raises(_io.TargetExistsError, match="symbolic link"):
+    with pytest.raises(safe_io.TargetExistsError, match="symbolic link"):
         kg.zoo.save_preset(TinyAutoencoder(), tmp_path / "link")
-    with pytest.warns(_io.BackupKeptWarning):
+    with pytest.warns(safe_io.BackupKeptWarning):
         kg.zoo.save_preset(TinyAutoencoder(), tmp_path / "link", overwrite=True)
     assert (tmp_path / "link.bak").is_symlink() and _snapshot(real) == {"my_notes.txt": NOTES}
 
@@ -247,11 +248,11 @@ def _foreign_png(path):
 def test_png_writer_writes_a_missing_path_and_rewrites_its_own_png(file_writer, tmp_path):
     target = tmp_path / "grid.png"
     file_writer(target)
-    assert _io.is_keras_gen_png(target) and Image.open(target).text["Software"] == "keras_gen"
+    assert safe_io.is_keras_gen_png(target) and Image.open(target).text["Software"] == "keras_gen"
     first = target.read_bytes()
     os.utime(target, (0, 0))
     with warnings.catch_warnings():
-        warnings.simplefilter("error", _io.BackupKeptWarning)
+        warnings.simplefilter("error", safe_io.BackupKeptWarning)
         file_writer(target)  # a picture keras_gen wrote is replaced without asking
     assert target.stat().st_mtime > 0 and target.read_bytes() == first  # same seed, same grid
     assert _siblings(target) == ["grid.png"]
@@ -261,13 +262,13 @@ def test_png_writer_writes_a_missing_path_and_rewrites_its_own_png(file_writer, 
 def test_png_writer_never_replaces_a_users_file(file_writer, tmp_path):
     target = tmp_path / "photo.png"
     before = _foreign_png(target)
-    assert not _io.is_keras_gen_png(target)
+    assert not safe_io.is_keras_gen_png(target)
     _refused(file_writer, target)
     assert target.read_bytes() == before and _siblings(target) == ["photo.png"]
-    with pytest.warns(_io.BackupKeptWarning, match="photo.png.bak"):
+    with pytest.warns(safe_io.BackupKeptWarning, match="photo.png.bak"):
         file_writer(target, overwrite=True)
     assert (tmp_path / "photo.png.bak").read_bytes() == before
-    assert _io.is_keras_gen_png(target)
+    assert safe_io.is_keras_gen_png(target)
 
 
 @pytest.mark.parametrize("file_writer", FILE_WRITERS, indirect=True)
@@ -279,16 +280,16 @@ def test_png_writer_never_replaces_a_folder(file_writer, tmp_path):
     assert "folder" in _refused(file_writer, empty) and empty.is_dir()
     assert "folder" in _refused(file_writer, full)
     assert _snapshot(full) == {"my_notes.txt": NOTES}
-    with pytest.warns(_io.BackupKeptWarning):
+    with pytest.warns(safe_io.BackupKeptWarning):
         file_writer(full, overwrite=True)
     assert _snapshot(tmp_path / "full.png.bak") == {"my_notes.txt": NOTES}
-    assert _io.is_keras_gen_png(full)
+    assert safe_io.is_keras_gen_png(full)
 
 
 def test_sample_grid_refuses_at_the_start_of_fit_for_every_epoch_it_would_write(gan, tmp_path):
     (tmp_path / "grid_02.png").write_bytes(NOTES)
     grid = kg.callbacks.SampleGrid(str(tmp_path / "grid_{epoch:02d}.png"), every=2, n=4)
-    with pytest.raises(_io.TargetExistsError, match="grid_02.png"):
+    with pytest.raises(safe_io.TargetExistsError, match="grid_02.png"):
         gan.fit(gan.example_data(8), batch_size=8, epochs=3, verbose=0, callbacks=[grid])
     assert grid.written == [] and (tmp_path / "grid_02.png").read_bytes() == NOTES
     assert kg.callbacks.SampleGrid("a.png", overwrite=True).get_config()["overwrite"] is True
@@ -312,12 +313,12 @@ def test_png_marker_round_trip_and_backup_names(tmp_path):
     path = tmp_path / "a.png"
     kg.plot.save_grid(np.zeros((1, 2, 2, 1)), path, scale=1)
     plain = np.asarray(Image.open(path))
-    assert not _io.is_keras_gen_png(path)
-    _io.mark_png(path)
-    assert _io.is_keras_gen_png(path)
+    assert not safe_io.is_keras_gen_png(path)
+    safe_io.mark_png(path)
+    assert safe_io.is_keras_gen_png(path)
     np.testing.assert_array_equal(np.asarray(Image.open(path)), plain)
     (tmp_path / "notes.txt").write_bytes(b"PNG? no")
-    assert not _io.is_keras_gen_png(tmp_path / "notes.txt")
-    assert _io.backup_path(tmp_path / "a.png").name == "a.png.bak"
+    assert not safe_io.is_keras_gen_png(tmp_path / "notes.txt")
+    assert safe_io.backup_path(tmp_path / "a.png").name == "a.png.bak"
     (tmp_path / "a.png.bak").write_bytes(b"")
-    assert _io.backup_path(tmp_path / "a.png").name == "a.png.bak2"
+    assert safe_io.backup_path(tmp_path / "a.png").name == "a.png.bak2"

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import keras_gen as kg
-from keras_gen import _io
+from keras_gen.core import safe_io
 from keras_gen.testing.models import TinyAutoencoder
 
 
@@ -49,7 +49,7 @@ def test_atomic_path_leaves_no_partial_file(tmp_path):
     target = tmp_path / "file.bin"
     target.write_bytes(b"old")
     with pytest.raises(RuntimeError):
-        with _io.atomic_path(target) as tmp:
+        with safe_io.atomic_path(target) as tmp:
             tmp.write_bytes(b"half")
             raise RuntimeError("crash")
     assert target.read_bytes() == b"old"
@@ -62,20 +62,20 @@ def test_atomic_directory_replaces_only_when_complete(tmp_path):
     (target / "a").write_text("old")
     ours = dict(overwrite=True, ours=lambda folder: ["a"])  # a folder this writer wrote
     with pytest.raises(RuntimeError):
-        with _io.atomic_directory(target, **ours) as tmp:
+        with safe_io.atomic_directory(target, **ours) as tmp:
             (tmp / "a").write_text("new")
             raise RuntimeError("crash")
     assert (target / "a").read_text() == "old"
-    with _io.atomic_directory(target, **ours) as tmp:
+    with safe_io.atomic_directory(target, **ours) as tmp:
         (tmp / "a").write_text("new")
     assert (target / "a").read_text() == "new"
     assert sorted(os.listdir(tmp_path)) == ["preset"]
 
 
 def test_atomic_files_get_normal_permissions(tmp_path):
-    with _io.atomic_path(tmp_path / "f.txt") as tmp:
+    with safe_io.atomic_path(tmp_path / "f.txt") as tmp:
         tmp.write_text("x")
-    with _io.atomic_directory(tmp_path / "d") as tmp:
+    with safe_io.atomic_directory(tmp_path / "d") as tmp:
         (tmp / "a").write_text("y")
     mask = os.umask(0)
     os.umask(mask)

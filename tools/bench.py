@@ -563,7 +563,7 @@ def merge_quality(results, sources):
 
 def write_report(results, out):
     """Write the markdown report to `out` and the JSON next to it, each atomically."""
-    from keras_gen._io import atomic_path
+    from keras_gen.core.safe_io import atomic_path
 
     out = Path(out)
     for path, text in ((out.with_suffix(".json"), json.dumps(results, indent=1)),

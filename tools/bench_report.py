@@ -239,7 +239,8 @@ def summary(results):
         ])
     return "## Summary\n\n" + _table(
         ["preset", "family", "batch", "images/s", "GFLOP/step", "GFLOP/s", "utilization",
-         "default settings", "faster than default", "peak RSS MB (train)", "latency ms Keras / TFLite f32",
+         "default settings", "faster than default", "peak RSS MB (train)",
+         "latency ms Keras / TFLite f32",
          "quality"], rows)
 
 
@@ -521,12 +522,12 @@ def write_extra_section(name, text):
     """
     import json
 
-    from keras_gen import _io
+    from keras_gen.core import safe_io
 
     root = EXTRA_SECTIONS.parents[2]
-    _io.write_text_atomic(EXTRA_SECTIONS / f"{name}.md", text)
+    safe_io.write_text_atomic(EXTRA_SECTIONS / f"{name}.md", text)
     results = json.loads((root / "BENCHMARKS.json").read_text())
-    _io.write_text_atomic(root / "BENCHMARKS.md", render(results))
+    safe_io.write_text_atomic(root / "BENCHMARKS.md", render(results))
 
 
 def render(results):

@@ -151,10 +151,11 @@ def main(argv=None):
     import bench_flops
     import bench_report
 
-    from keras_gen import _io
+    from keras_gen.core import safe_io
 
     peak = bench_flops.matmul_peak()["flops_per_second"] / 1e9
-    run = {"git_commit": bench.git_commit(args.source) if args.source else bench.git_commit(), "matmul_gflops": peak,
+    commit = bench.git_commit(args.source) if args.source else bench.git_commit()
+    run = {"git_commit": commit, "matmul_gflops": peak,
            "loadavg": os.getloadavg()[0], "cpus": os.cpu_count(),
            "resolution": args.resolution, "channels": args.channels, "presets": {}}
     for name in args.only:
@@ -163,7 +164,7 @@ def main(argv=None):
         print(f"  {run['presets'][name]}", flush=True)
     runs = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     runs[args.label] = run
-    _io.write_text_atomic(RESULTS, json.dumps(runs, indent=1))
+    safe_io.write_text_atomic(RESULTS, json.dumps(runs, indent=1))
     bench_report.write_extra_section(SECTION.stem, section(runs))
     print(f"wrote {RESULTS.relative_to(REPO)}, {SECTION.relative_to(REPO)} and BENCHMARKS.md")
     return 0

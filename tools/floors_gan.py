@@ -210,9 +210,9 @@ def _shown(path):
 
 
 def _write(result, path):
-    from keras_gen import _io
+    from keras_gen.core import safe_io
 
-    _io.write_text_atomic(Path(path), json.dumps(result, indent=2))
+    safe_io.write_text_atomic(Path(path), json.dumps(result, indent=2))
 
 
 if __name__ == "__main__":

@@ -105,9 +105,9 @@ def main(argv=None):
     results = measure()
     text = json.dumps(results, indent=2)
     print(text)
-    from keras_gen import _io
+    from keras_gen.core import safe_io
 
-    _io.write_text_atomic(Path(args.out), text + "\n")
+    safe_io.write_text_atomic(Path(args.out), text + "\n")
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 

@@ -178,7 +178,7 @@ def main(argv=None):
     import bench_report
 
     import keras_gen as kg
-    from keras_gen import _io
+    from keras_gen.core import safe_io
 
     peak = bench_flops.matmul_peak()["flops_per_second"] / 1e9
     x, _ = kg.data.load_arrays("mnist", "train")
@@ -193,7 +193,7 @@ def main(argv=None):
             row = {"preset": name, "form": form, **measure(name, form, x, args.rounds)}
             print(f"  overhead {row['overhead_pct']:+.2f}%", flush=True)
             run["rows"].append(row)
-    _io.write_text_atomic(RESULTS, json.dumps(run, indent=1))
+    safe_io.write_text_atomic(RESULTS, json.dumps(run, indent=1))
     bench_report.write_extra_section("input_checks", section(run))
     print(f"wrote {RESULTS.relative_to(REPO)}, docs/results/bench_extra/input_checks.md "
           "and BENCHMARKS.md")

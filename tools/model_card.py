@@ -27,7 +27,6 @@ def card_rows():
             rows.append((row["name"], row["family"], row["data"], "-", "not shipped yet", "-", "-"))
             continue
         meta = kg.zoo.metadata(row["name"])
-        headline = meta.get("headline_metric") or "-"
         # scalars only (a class histogram stays in metadata.json)
         metrics = ", ".join(f"{k} {_fmt(v)}" for k, v in meta.get("metrics", {}).items()
                             if not k.startswith("test_noisy") and isinstance(v, (int, float)))
@@ -63,7 +62,7 @@ def pictures():
 
 
 def main():
-    from keras_gen import _io
+    from keras_gen.core import safe_io
 
     pictures()
     rows = card_rows()
@@ -72,13 +71,13 @@ def main():
            "the versions). Metrics are measured on the fixed MNIST test split with the "
            "shipped (float16-stored) weights. Regenerate with `python tools/model_card.py`."
            "\n\n" + table(rows, image_prefix="") + "\n")
-    _io.write_text_atomic(ROOT / "docs" / "model_card.md", doc)
+    safe_io.write_text_atomic(ROOT / "docs" / "model_card.md", doc)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = f"{START}\n{table(rows)}\n{END}"
     if START in readme:
         readme = re.sub(re.escape(START) + ".*?" + re.escape(END), block.replace("\\", "\\\\"),
                         readme, flags=re.S)
-    _io.write_text_atomic(ROOT / "README.md", readme)
+    safe_io.write_text_atomic(ROOT / "README.md", readme)
     print(doc)
     return 0
 

@@ -57,14 +57,14 @@ def main(argv=None):
     args = parser.parse_args(argv)
     import numpy as np
 
-    from keras_gen import _io
+    from keras_gen.core import safe_io
 
     arrays = {}
     for name in shipped_presets():
         print(f"recording {name} ...", flush=True)
         for kind, value in preset_outputs(name).items():
             arrays[f"{name}/{kind}"] = value
-    with _io.atomic_path(args.out) as tmp:
+    with safe_io.atomic_path(args.out) as tmp:
         with open(tmp, "wb") as handle:
             np.savez_compressed(handle, **arrays)
     print(f"wrote {args.out} ({len(arrays)} arrays)")

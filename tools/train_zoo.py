@@ -27,7 +27,6 @@ configuration, which only works when it takes the data's shape.
 """
 
 import argparse
-import json
 import math
 import os
 import platform

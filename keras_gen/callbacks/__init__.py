@@ -2,9 +2,12 @@
 progress bar."""
 
 from keras_gen.callbacks.divergence import DivergenceGuard
-from keras_gen.callbacks.kl_warmup import KLWarmup  # noqa: E402,F401
-from keras_gen.callbacks.progressive import ProgressiveSchedule  # noqa: E402,F401
-from keras_gen.callbacks.sample_grid import SampleGrid  # noqa: E402,F401
-from keras_gen.callbacks.metric_eval import MetricEval  # noqa: E402,F401
-from keras_gen.callbacks.time_limit import TimeLimit  # noqa: E402,F401
-from keras_gen.progress_bar import StepProgressBar  # noqa: E402,F401
+from keras_gen.callbacks.kl_warmup import KLWarmup
+from keras_gen.callbacks.metric_eval import MetricEval
+from keras_gen.callbacks.progressive import ProgressiveSchedule
+from keras_gen.callbacks.sample_grid import SampleGrid
+from keras_gen.core.progress_bar import StepProgressBar
+from keras_gen.core.time_limit import TimeLimit
+
+__all__ = ["DivergenceGuard", "KLWarmup", "MetricEval", "ProgressiveSchedule", "SampleGrid",
+           "StepProgressBar", "TimeLimit"]

@@ -2,7 +2,7 @@
 
 import keras
 
-from keras_gen import validation
+from keras_gen.core import validation
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")

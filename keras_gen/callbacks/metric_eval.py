@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gen import validation
+from keras_gen.core import validation
 from keras_gen.metrics import _checks
 from keras_gen.metrics.coverage import mode_coverage
 from keras_gen.metrics.features import extract_features, feature_extractor
@@ -106,7 +106,8 @@ class MetricEval(keras.callbacks.Callback):
         chosen = []
         for name in metrics:
             name = ALIASES.get(name, name)
-            validation.check_choice(name, "each entry of metrics", list(METRIC_KEYS) + list(ALIASES))
+            validation.check_choice(name, "each entry of metrics",
+                                    list(METRIC_KEYS) + list(ALIASES))
             if name not in chosen:
                 chosen.append(name)
         if not chosen:
@@ -147,7 +148,8 @@ class MetricEval(keras.callbacks.Callback):
         fake = self.generated_images(model)
         values = {}
         needs_features = {"fid", "kid", "precision_recall"} & set(self.metric_names)
-        fake_features = extract_features(fake, self.features, "generated") if needs_features else None
+        fake_features = (extract_features(fake, self.features, "generated") if needs_features
+                         else None)
         if "fid" in self.metric_names:
             values["val_fid"] = frechet_distance_from_stats(
                 *self._real_stats, *feature_statistics(fake_features, "generated"))

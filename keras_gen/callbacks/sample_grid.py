@@ -6,7 +6,8 @@ import os
 import keras
 import numpy as np
 
-from keras_gen import _io, plot, validation
+from keras_gen import plot
+from keras_gen.core import safe_io, validation
 
 MAX_FRAMES_UP = 6
 TENSORBOARD_RUN = "samples"
@@ -44,7 +45,7 @@ class SampleGrid(keras.callbacks.Callback):
     chunk `Software: keras_gen`), and such grids are replaced without asking
     (a rerun or a resumed run rewrites them; they are pictures of the model).
     Anything else at a path it would write (a file keras_gen did not write, a
-    folder) makes `fit` stop at its start with `kg._io.TargetExistsError` (a
+    folder) makes `fit` stop at its start with `kg.zoo.TargetExistsError` (a
     `ValueError`) naming the path, unless `overwrite=True`: then that thing is
     moved to `PATH.bak` and kept (`BackupKeptWarning`) when the grid is written.
 
@@ -100,7 +101,7 @@ class SampleGrid(keras.callbacks.Callback):
             raise ValueError(f"SampleGrid needs a model with generate(n, seed=...); "
                              f"{type(self.model).__name__} has none.")
         for path in self._paths():  # before the first step, not after an epoch of training
-            _io.check_file_target(path, self.overwrite, ours=_io.is_keras_gen_png,
+            safe_io.check_file_target(path, self.overwrite, ours=safe_io.is_keras_gen_png,
                                   what="sample grid")
         self._writer = None
         log_dir = self.tensorboard
@@ -138,10 +139,10 @@ class SampleGrid(keras.callbacks.Callback):
             return
         images = self.images()
         path = self.path.format(epoch=epoch + 1)
-        with _io.atomic_file(path, self.overwrite, ours=_io.is_keras_gen_png,
+        with safe_io.atomic_file(path, self.overwrite, ours=safe_io.is_keras_gen_png,
                              what="sample grid") as tmp:
             plot.save_grid(images, tmp, scale=self.scale)
-            _io.mark_png(tmp)
+            safe_io.mark_png(tmp)
         self.written.append(path)
         if self._writer is not None:
             import tensorflow as tf

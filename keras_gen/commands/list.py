@@ -23,7 +23,8 @@ def format_table(rows):
     lines = [header]
     for row in rows:
         metrics = ", ".join(
-            f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in row["metrics"].items()
+            f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+            for k, v in row["metrics"].items()
         )
         lines.append([
             row["name"], ",".join(row["aliases"]) or "-", row["family"], row["data"] or "-",

@@ -83,19 +83,19 @@ def write_picture(args, kind):
     keeps it as `OUT.bak`).
     """
     import keras_gen as kg
-    from keras_gen import _io
+    from keras_gen.core import safe_io
 
-    check = dict(overwrite=args.overwrite, ours=_io.is_keras_gen_png, what="PNG file")
-    _io.check_file_target(args.out, **check)
+    check = dict(overwrite=args.overwrite, ours=safe_io.is_keras_gen_png, what="PNG file")
+    safe_io.check_file_target(args.out, **check)
     weights = None if args.weights.lower() == "none" else args.weights
     model = kg.zoo.load(args.preset, weights=weights, compile=False)
     try:
         spec = kg.zoo.get(args.preset)
     except KeyError:
         spec = None
-    with _io.atomic_file(args.out, **check) as tmp:
+    with safe_io.atomic_file(args.out, **check) as tmp:
         draw(model, kind, tmp, n=args.n, seed=args.seed, spec=spec)
-        _io.mark_png(tmp)
+        safe_io.mark_png(tmp)
     print(f"wrote {args.out}")
     return 0
 

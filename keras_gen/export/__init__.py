@@ -5,7 +5,14 @@
     print(report)   # files, sizes, max |TFLite - Keras|, latency per call
 """
 
-from keras_gen.export.exporter import FORMATS, QUANTIZATIONS, ExportReport, TFLiteRunner, export, run_tflite
+from keras_gen.export.exporter import (
+    FORMATS,
+    QUANTIZATIONS,
+    ExportReport,
+    TFLiteRunner,
+    export,
+    run_tflite,
+)
 from keras_gen.export.serving import (
     ServingFunction,
     reconstruction_serving_functions,

@@ -59,6 +59,7 @@ check float16 rounding.
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -69,7 +70,7 @@ from pathlib import Path
 
 import numpy as np
 
-from keras_gen import _io
+from keras_gen.core import safe_io
 from keras_gen.export.serving import serving_functions
 
 FORMATS = ("saved_model", "tflite")
@@ -148,7 +149,7 @@ def check_out_dir(out_dir, overwrite=False):
     `export` checks it before tracing anything; a caller that loads a model
     first can check sooner.
     """
-    return _io.check_directory_target(out_dir, overwrite, ours=export_files,
+    return safe_io.check_directory_target(out_dir, overwrite, ours=export_files,
                                       what="export folder")
 
 
@@ -541,7 +542,7 @@ def export(model_or_preset, out_dir, formats=FORMATS, quantize=None, representat
         functions: names of the serving functions to export (default: all
             the model names), e.g. `("reconstruct",)`.
         overwrite: False (default): an existing `out_dir` that is not an
-            empty folder raises `kg._io.TargetExistsError` (a `ValueError`)
+            empty folder raises `kg.zoo.TargetExistsError` (a `ValueError`)
             before anything is traced. True: an export folder `export` wrote
             is replaced (the old one renamed `out_dir.bak` until the new one
             is complete, then removed; kept with a `BackupKeptWarning` if it
@@ -588,7 +589,7 @@ def export(model_or_preset, out_dir, formats=FORMATS, quantize=None, representat
     out_dir = Path(out_dir)
     files = []
     keras_latency = {}
-    with _io.atomic_directory(out_dir, overwrite, ours=export_files,
+    with safe_io.atomic_directory(out_dir, overwrite, ours=export_files,
                               what="export folder") as tmp:
         saved_dir = tmp / SAVED_MODEL_DIR
         module = tf.Module()
@@ -604,20 +605,20 @@ def export(model_or_preset, out_dir, formats=FORMATS, quantize=None, representat
         for name, serving in functions.items():
             inputs = serving.random_inputs(rng)
             expected = _first_output(traced[name](*inputs))
-            keras_latency[name] = _median_ms(lambda: traced[name](*inputs))
+            keras_latency[name] = _median_ms(functools.partial(traced[name], *inputs))
             if "saved_model" in formats:
                 signature = loaded.signatures[name]
                 kwargs = {arg: tf.constant(v) for (arg, _, _), v in zip(serving.inputs, inputs)}
                 got = _first_output(signature(**kwargs))
                 files.append(ExportedFile(name, "saved_model", str(out_dir / SAVED_MODEL_DIR),
                                           0, float(np.max(np.abs(got - expected))),
-                                          _median_ms(lambda: signature(**kwargs))))
+                                          _median_ms(functools.partial(signature, **kwargs))))
             if "tflite" in formats:
                 content = add_tflite_digest(
                     _convert(loaded, name, quantize, serving, representative_data, rng))
                 suffix = f"_{quantize}" if quantize else ""
                 path = tmp / f"{name}{suffix}.tflite"
-                with _io.atomic_path(path) as part:
+                with safe_io.atomic_path(path) as part:
                     part.write_bytes(content)
                 runner = TFLiteRunner(path)
                 feed = {arg: v for (arg, _, _), v in zip(serving.inputs, inputs)}
@@ -627,7 +628,8 @@ def export(model_or_preset, out_dir, formats=FORMATS, quantize=None, representat
                 got = runner(**feed)
                 files.append(ExportedFile(
                     name, "tflite", str(out_dir / path.name), len(content),
-                    float(np.max(np.abs(got - expected))), _median_ms(lambda: runner(**feed)),
+                    float(np.max(np.abs(got - expected))),
+                    _median_ms(functools.partial(runner, **feed)),
                     quantize))
         saved_size = _dir_size(saved_dir)
         for f in files:
@@ -638,7 +640,7 @@ def export(model_or_preset, out_dir, formats=FORMATS, quantize=None, representat
 
             shutil.rmtree(saved_dir)
         report = ExportReport(str(out_dir), files, keras_latency)
-        _io.write_text_atomic(tmp / REPORT_FILE, json.dumps(report.as_dict(), indent=2))
+        safe_io.write_text_atomic(tmp / REPORT_FILE, json.dumps(report.as_dict(), indent=2))
     if verbose:
         print(report)
     return report

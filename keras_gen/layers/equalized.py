@@ -13,7 +13,7 @@ import math
 import keras
 from keras import ops
 
-from keras_gen import validation
+from keras_gen.core import validation
 
 
 def _check_number(value, name, low=0.0):
@@ -22,10 +22,13 @@ def _check_number(value, name, low=0.0):
     return float(value)
 
 
+SQRT_2 = math.sqrt(2.0)  # He gain for ReLU-like activations
+
+
 class _Equalized(keras.layers.Layer):
     """Shared arguments, weights and config of the equalized layers."""
 
-    def __init__(self, gain=math.sqrt(2.0), lr_multiplier=1.0, use_bias=True, bias_init=0.0,
+    def __init__(self, gain=SQRT_2, lr_multiplier=1.0, use_bias=True, bias_init=0.0,
                  activation=None, **kwargs):
         super().__init__(**kwargs)
         self.gain = _check_number(gain, "gain")

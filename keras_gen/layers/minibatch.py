@@ -8,7 +8,7 @@ statistics to each example's features so it can.
 import keras
 from keras import ops
 
-from keras_gen import validation
+from keras_gen.core import validation
 from keras_gen.layers.precision import cast_like, to_float32
 
 

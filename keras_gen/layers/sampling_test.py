@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import keras_gen as kg
-from keras_gen import autodiff
+from keras_gen.core import autodiff
 
 
 def _params(n=4, d=3):

@@ -13,7 +13,7 @@ import math
 import keras
 from keras import ops
 
-from keras_gen import validation
+from keras_gen.core import validation
 from keras_gen.layers.equalized import EqualizedDense, _check_number
 from keras_gen.layers.precision import cast_like, to_float32
 

@@ -6,7 +6,7 @@ collapse directly (a GAN that draws only ones covers 1 of 10 classes).
 
 import numpy as np
 
-from keras_gen import validation
+from keras_gen.core import validation
 from keras_gen.metrics import _checks
 from keras_gen.metrics.features import digit_classifier
 

@@ -146,7 +146,8 @@ class InceptionFeatures:
     def network(self):
         """The InceptionV3 model (built on first use; cached per process by weights file)."""
         if self._network is None:
-            weights = None if self.random_weights else str(inception_weights_path(self.weights_path))
+            weights = (None if self.random_weights
+                       else str(inception_weights_path(self.weights_path)))
             key = ("inception", weights)
             if key not in _CACHE:
                 _CACHE[key] = keras.applications.InceptionV3(

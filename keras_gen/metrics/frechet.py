@@ -80,8 +80,10 @@ def frechet_distance_from_stats(mu_a, sigma_a, mu_b, sigma_b):
     Returns:
         float >= 0 (tiny negative round-off is clipped to 0).
     """
-    mu_a, mu_b = np.atleast_1d(np.asarray(mu_a, "float64")), np.atleast_1d(np.asarray(mu_b, "float64"))
-    sigma_a, sigma_b = np.atleast_2d(sigma_a).astype("float64"), np.atleast_2d(sigma_b).astype("float64")
+    mu_a = np.atleast_1d(np.asarray(mu_a, "float64"))
+    mu_b = np.atleast_1d(np.asarray(mu_b, "float64"))
+    sigma_a = np.atleast_2d(sigma_a).astype("float64")
+    sigma_b = np.atleast_2d(sigma_b).astype("float64")
     d = len(mu_a)
     for label, value, shape in (("mu_b", mu_b, (d,)), ("sigma_a", sigma_a, (d, d)),
                                 ("sigma_b", sigma_b, (d, d))):

@@ -9,7 +9,7 @@ estimate has no bias from the sample size, so small sets compare fairly.
 
 import numpy as np
 
-from keras_gen import validation
+from keras_gen.core import validation
 from keras_gen.metrics import _checks
 from keras_gen.metrics.features import extract_features
 

@@ -10,7 +10,7 @@ manifold (diversity).
 
 import numpy as np
 
-from keras_gen import validation
+from keras_gen.core import validation
 from keras_gen.metrics import _checks
 from keras_gen.metrics.features import extract_features
 

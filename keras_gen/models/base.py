@@ -13,7 +13,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gen import _io, autodiff, losses, progress_bar, validation
+from keras_gen import losses
+from keras_gen.core import autodiff, progress_bar, safe_io, validation
 from keras_gen.data import checks
 
 
@@ -245,7 +246,7 @@ class GenerativeModel(keras.Model):
         """
         if not overwrite or not str(filepath).endswith(".keras"):
             return super().save(filepath, overwrite=overwrite, **kwargs)
-        with _io.atomic_path(filepath) as tmp:
+        with safe_io.atomic_path(filepath) as tmp:
             super().save(tmp, overwrite=True, **kwargs)
 
     def save_weights(self, filepath, overwrite=True, **kwargs):
@@ -259,7 +260,7 @@ class GenerativeModel(keras.Model):
 
         if not overwrite or not str(filepath).endswith(".weights.h5"):
             return super().save_weights(filepath, overwrite=overwrite, **kwargs)
-        with _io.atomic_path(filepath) as tmp:
+        with safe_io.atomic_path(filepath) as tmp:
             super().save_weights(tmp, overwrite=True, **kwargs)
             store.embed_weights_digest(tmp)
 
@@ -330,7 +331,8 @@ class ReconstructionModel(GenerativeModel):
     def reconstruct(self, x, batch_size=256):
         """Reconstructions of a numpy array, batch by batch, as numpy."""
         x = checks.check_array(x, self.sample_shape, what=f"{type(self).__name__}.reconstruct")
-        out = [ops.convert_to_numpy(self(x[i:i + batch_size])) for i in range(0, len(x), batch_size)]
+        out = [ops.convert_to_numpy(self(x[i:i + batch_size]))
+               for i in range(0, len(x), batch_size)]
         return np.concatenate(out)
 
     def serving_functions(self, batch_size=1):
@@ -405,7 +407,8 @@ class ReconstructionModel(GenerativeModel):
         scaled = {name: autodiff.replica_mean(value) for name, value in terms.items()}
         total = sum(scaled.values())
         if self.losses:  # layer regularisers, already batch means
-            total = total + ops.sum(ops.stack([ops.cast(l, "float32") for l in self.losses])) \
+            regularization = ops.stack([ops.cast(term, "float32") for term in self.losses])
+            total = total + ops.sum(regularization) \
                 / autodiff.num_replicas()
         return total, scaled
 

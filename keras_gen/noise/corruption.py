@@ -9,8 +9,8 @@ the corrupted input with the clean one.
 import keras
 from keras import ops
 
-from keras_gen import _config, validation
-from keras_gen._config import ConfigObject
+from keras_gen.core import config_objects, validation
+from keras_gen.core.config_objects import ConfigObject
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
@@ -97,10 +97,10 @@ class Mask(Noise):
 
 def get(identifier):
     """A noise object from None, a `Noise`, or its serialized dict (from a model config)."""
-    return _config.get(identifier, Noise, "noise", "a keras_gen noise object "
+    return config_objects.get(identifier, Noise, "noise", "a keras_gen noise object "
                        "(kg.noise.Gaussian(stddev), kg.noise.Mask(rate))")
 
 
 def serialize(noise):
     """The JSON-ready config of a noise object (None stays None)."""
-    return _config.serialize(noise)
+    return config_objects.serialize(noise)

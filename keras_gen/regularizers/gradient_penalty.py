@@ -2,7 +2,7 @@
 
 Both are per-example `(batch,)` tensors; the GAN multiplies them by their
 weight and averages them with `autodiff.replica_mean`. Input gradients come from
-`keras_gen.autodiff.input_gradients` (the only place with a gradient tape), so
+`keras_gen.core.autodiff.input_gradients` (the only place with a gradient tape), so
 the penalties stay differentiable with respect to the discriminator's weights.
 
 References:
@@ -15,7 +15,7 @@ References:
 import keras
 from keras import ops
 
-from keras_gen import autodiff
+from keras_gen.core import autodiff
 
 EPSILON = 1e-12
 

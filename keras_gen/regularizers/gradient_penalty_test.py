@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gen import autodiff
+from keras_gen.core import autodiff
 from keras_gen.regularizers.gradient_penalty import gradient_penalty, interpolate, r1_penalty
 
 RNG = np.random.default_rng(0)

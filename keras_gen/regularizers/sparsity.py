@@ -8,8 +8,8 @@ Each penalty maps a code batch `(batch, ...)` to a per-example penalty
 import keras
 from keras import ops
 
-from keras_gen import _config
-from keras_gen._config import ConfigObject
+from keras_gen.core import config_objects
+from keras_gen.core.config_objects import ConfigObject
 
 EPSILON = 1e-7
 
@@ -108,11 +108,12 @@ class KLSparsity(ActivityPenalty):
 
 def get(identifier):
     """A penalty from None, an `ActivityPenalty`, or its serialized dict."""
-    return _config.get(identifier, ActivityPenalty, "sparsity", "a keras_gen sparsity penalty "
+    return config_objects.get(identifier, ActivityPenalty, "sparsity",
+                              "a keras_gen sparsity penalty "
                        "(kg.regularizers.L1Activity(weight), "
                        "kg.regularizers.KLSparsity(target, weight))")
 
 
 def serialize(penalty):
     """The JSON-ready config of a penalty (None stays None)."""
-    return _config.serialize(penalty)
+    return config_objects.serialize(penalty)

@@ -10,7 +10,7 @@ buffer as input for fake images; old images are progressively replaced".
 import keras
 from keras import ops
 
-from keras_gen import validation
+from keras_gen.core import validation
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")

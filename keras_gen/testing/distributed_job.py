@@ -55,7 +55,7 @@ def install_replica_aligned_randomness():
     import keras
     from keras import ops
 
-    from keras_gen import autodiff
+    from keras_gen.core import autodiff
 
     def pattern(shape, low, high, offset):
         shape = tuple(shape)

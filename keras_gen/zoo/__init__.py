@@ -47,7 +47,7 @@ def __getattr__(name):
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     if module_name == "_io":  # the writers' errors and warnings: no Keras needed
-        module = importlib.import_module("keras_gen._io")
+        module = importlib.import_module("keras_gen.core.safe_io")
         globals()[name] = getattr(module, attribute)
         return globals()[name]
     if module_name != "registry":

@@ -23,7 +23,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from keras_gen import _io
+from keras_gen.core import safe_io
 
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "model.weights.h5"
@@ -76,7 +76,7 @@ def is_url(text):
 
 def verify(path, expected_sha256):
     """Raise `HashMismatchError` unless the file at `path` has `expected_sha256`."""
-    actual = _io.sha256_file(path)
+    actual = safe_io.sha256_file(path)
     if actual != expected_sha256:
         raise HashMismatchError(path, expected_sha256, actual)
 
@@ -171,7 +171,7 @@ def _store_as(weights_path, storage_dtype):
                 del handle[name]
                 handle.create_dataset(name, data=data)
     # h5py does not reclaim freed space in place: copy into a compact file.
-    with _io.atomic_path(weights_path) as compact:
+    with safe_io.atomic_path(weights_path) as compact:
         with h5py.File(weights_path, "r") as source, h5py.File(compact, "w") as target:
             for key in source.attrs:
                 target.attrs[key] = source.attrs[key]
@@ -185,7 +185,7 @@ def check_preset_target(path, overwrite=False):
     For callers that should refuse before a long training run rather than at
     its end; `save_preset` runs the same check itself.
     """
-    return _io.check_directory_target(path, overwrite, ours=preset_files, what="preset folder")
+    return safe_io.check_directory_target(path, overwrite, ours=preset_files, what="preset folder")
 
 
 def save_preset(model, path, metadata=None, storage_dtype="float32", overwrite=False):
@@ -196,7 +196,7 @@ def save_preset(model, path, metadata=None, storage_dtype="float32", overwrite=F
     What is already at `path` is never deleted unless keras_gen wrote it:
 
     - nothing, or an empty folder: the preset is written there.
-    - anything else, without `overwrite`: `kg._io.TargetExistsError` (a
+    - anything else, without `overwrite`: `kg.zoo.TargetExistsError` (a
       `ValueError`) naming `path`; nothing is written.
     - `overwrite=True` and a preset folder `save_preset` wrote: replaced; the
       old one is renamed `path.bak` until the new one is complete, then
@@ -218,17 +218,18 @@ def save_preset(model, path, metadata=None, storage_dtype="float32", overwrite=F
     if storage_dtype not in STORAGE_DTYPES:
         raise ValueError(f"storage_dtype must be one of {STORAGE_DTYPES}, got {storage_dtype!r}.")
     metadata = dict(metadata or {})
-    with _io.atomic_directory(path, overwrite, ours=preset_files, what="preset folder") as tmp:
-        _io.write_text_atomic(tmp / CONFIG_FILE, json.dumps(model_config(model), indent=2))
+    with safe_io.atomic_directory(path, overwrite, ours=preset_files, what="preset folder") as tmp:
+        safe_io.write_text_atomic(tmp / CONFIG_FILE, json.dumps(model_config(model), indent=2))
         model.save_weights(str(tmp / WEIGHTS_FILE))
         if storage_dtype != "float32":
             _store_as(tmp / WEIGHTS_FILE, storage_dtype)  # drops the (stale) digest
             metadata["weights_storage"] = storage_dtype
         if not _has_weights_digest(tmp / WEIGHTS_FILE):  # keras_gen models embed it on save
             embed_weights_digest(tmp / WEIGHTS_FILE)  # the file checks itself when copied alone
-        metadata["sha256"] = {WEIGHTS_FILE: _io.sha256_file(tmp / WEIGHTS_FILE)}
+        metadata["sha256"] = {WEIGHTS_FILE: safe_io.sha256_file(tmp / WEIGHTS_FILE)}
         metadata.setdefault("parameters", int(model.count_params()))
-        _io.write_text_atomic(tmp / METADATA_FILE, json.dumps(metadata, indent=2, sort_keys=True))
+        safe_io.write_text_atomic(tmp / METADATA_FILE,
+                                  json.dumps(metadata, indent=2, sort_keys=True))
     return metadata
 
 
@@ -445,13 +446,13 @@ def _fetch(url, destination, expected_sha256=None):
 
     destination = Path(destination)
     try:
-        with _io.atomic_path(destination) as tmp:
+        with safe_io.atomic_path(destination) as tmp:
             with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S) as response, \
                     open(tmp, "wb") as out:
                 total = int(response.headers.get("Content-Length") or 0) or None
                 bar = Progbar(total, unit_name="B", verbose=1 if (total or 0) > 1 << 20 else 0)
                 digest, done = hashlib.sha256(), 0
-                for block in iter(lambda: response.read(_io.CHUNK), b""):
+                for block in iter(lambda: response.read(safe_io.CHUNK), b""):
                     out.write(block)
                     digest.update(block)
                     done += len(block)
@@ -512,15 +513,15 @@ def download_preset(url, sha256=None):
             raise ValueError(f"{base}{METADATA_FILE} gives no sha256 for {WEIGHTS_FILE}; "
                              "pass sha256= to load it.")
         cached = folder / WEIGHTS_FILE
-        if cached.exists() and _io.sha256_file(cached) == expected:
+        if cached.exists() and safe_io.sha256_file(cached) == expected:
             shutil.copy2(cached, staging / WEIGHTS_FILE)
         else:
             _fetch(urllib.parse.urljoin(base, WEIGHTS_FILE), staging / WEIGHTS_FILE, expected)
         if sha256:
             metadata = read_json(staging / METADATA_FILE)
             metadata.setdefault("sha256", {})[WEIGHTS_FILE] = sha256
-            _io.write_text_atomic(staging / METADATA_FILE, json.dumps(metadata, indent=2))
-        with _io.atomic_directory(folder, overwrite=True, ours=preset_files,
+            safe_io.write_text_atomic(staging / METADATA_FILE, json.dumps(metadata, indent=2))
+        with safe_io.atomic_directory(folder, overwrite=True, ours=preset_files,
                                   what="preset folder") as tmp:  # the cache is ours
             for child in staging.iterdir():
                 shutil.move(str(child), tmp / child.name)

@@ -14,10 +14,9 @@ trials stay and the search runs on until `max_trials` trials exist in all;
 import copy
 import os
 
-import keras
 import numpy as np
 
-from keras_gen import progress_bar
+from keras_gen.core import progress_bar
 from keras_gen.zoo import registry
 
 TUNERS = ("random", "bayesian", "hyperband")

@@ -2,7 +2,7 @@
 
 import keras
 
-from keras_gen import validation
+from keras_gen.core import validation
 from keras_gen.layers.dense_transpose import DenseTranspose
 from keras_gen.models.autoencoder import networks
 from keras_gen.models.autoencoder.base import AutoencoderBase

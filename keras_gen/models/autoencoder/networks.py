@@ -9,7 +9,7 @@ import math
 
 import keras
 
-from keras_gen import validation
+from keras_gen.core import validation
 
 
 def flat_size(shape):

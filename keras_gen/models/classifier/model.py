@@ -6,7 +6,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gen import validation
+from keras_gen.core import validation
 from keras_gen.models.classifier import networks
 
 CORE_SIZE = 28

@@ -38,7 +38,7 @@ def test_the_dcgan_recipe_layers():
 def test_minibatch_option_adds_its_layer_and_trains(minibatch, layer):
     gan = kg.models.DCGAN((8, 8, 1), latent_dim=4, generator_filters=(4,),
                           discriminator_filters=(4,), minibatch=minibatch, seed=0)
-    assert any(isinstance(l, layer) for l in gan.discriminator.layers)
+    assert any(isinstance(each, layer) for each in gan.discriminator.layers)
     gan.compile(run_eagerly=True)
     testing.one_step_training(gan, gan.example_data(8))
 

@@ -2,7 +2,7 @@
 
 import keras
 
-from keras_gen import validation
+from keras_gen.core import validation
 from keras_gen.models.dcgan import networks
 from keras_gen.models.gan.model import GAN
 

@@ -11,7 +11,7 @@ import math
 
 import keras
 
-from keras_gen import validation
+from keras_gen.core import validation
 from keras_gen.layers.minibatch import MinibatchDiscrimination, MinibatchStdDev
 
 MINIBATCH_CHOICES = ("discrimination", "stddev", None)

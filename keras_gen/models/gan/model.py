@@ -11,7 +11,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gen import _config, autodiff, losses, validation
+from keras_gen import losses
+from keras_gen.core import autodiff, config_objects, validation
 from keras_gen.models.base import GenerativeModel
 from keras_gen.models.gan.options import (
     BATCH_DEPENDENT_LAYERS,
@@ -23,6 +24,7 @@ from keras_gen.models.gan.options import (
 )
 from keras_gen.regularizers.gradient_penalty import gradient_penalty as wgan_gradient_penalty
 from keras_gen.regularizers.gradient_penalty import r1_penalty
+
 
 @keras.saving.register_keras_serializable(package="keras_gen")
 class GAN(GenerativeModel):
@@ -552,7 +554,7 @@ class GAN(GenerativeModel):
         """Config shared by every GAN: seed, name, trainable, latent_dim, ema, replay."""
         config = super().get_config()
         config.update(latent_dim=self.latent_dim, ema=self.ema,
-                      replay=_config.serialize(self.replay))
+                      replay=config_objects.serialize(self.replay))
         return config
 
     def get_config(self):

@@ -2,7 +2,7 @@
 
 import keras
 
-from keras_gen import validation
+from keras_gen.core import validation
 from keras_gen.models.progan.networks import ProGANGenerator
 from keras_gen.models.progressive.model import ProgressiveGAN
 from keras_gen.models.progressive.networks import ProgressiveDiscriminator

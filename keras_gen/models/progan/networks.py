@@ -4,7 +4,7 @@ import math
 
 import keras
 
-from keras_gen import validation
+from keras_gen.core import validation
 from keras_gen.layers.equalized import EqualizedConv2D, EqualizedDense
 from keras_gen.layers.pixel_norm import PixelNorm
 from keras_gen.models.progressive import growth

@@ -1,8 +1,8 @@
 """ProGAN presets: `progan_mnist_32` (alias "progan")."""
 
+from keras_gen.models.gan.evaluation import evaluate_generator
 from keras_gen.models.progan.model import ProGAN
 from keras_gen.models.progressive import recipes
-from keras_gen.models.gan.evaluation import evaluate_generator
 from keras_gen.zoo.registry import PresetSpec, register_presets
 
 

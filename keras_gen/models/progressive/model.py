@@ -13,7 +13,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gen import validation
+from keras_gen.core import validation
 from keras_gen.models.gan import GAN
 from keras_gen.models.progressive import growth, schedule, tracing
 

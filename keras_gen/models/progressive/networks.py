@@ -7,7 +7,7 @@ through `growth.discriminator_path`.
 
 import keras
 
-from keras_gen import validation
+from keras_gen.core import validation
 from keras_gen.layers.equalized import EqualizedConv2D, EqualizedDense
 from keras_gen.layers.minibatch import MinibatchStdDev
 from keras_gen.models.progressive import growth

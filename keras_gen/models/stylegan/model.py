@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gen import autodiff, validation
+from keras_gen.core import autodiff, validation
 from keras_gen.layers.precision import cast_like, to_float32
 from keras_gen.models.progressive.model import ProgressiveGAN
 from keras_gen.models.progressive.networks import ProgressiveDiscriminator

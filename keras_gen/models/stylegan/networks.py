@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from keras_gen import validation
+from keras_gen.core import validation
 from keras_gen.layers.equalized import EqualizedDense
 from keras_gen.layers.pixel_norm import PixelNorm
 from keras_gen.layers.precision import OUTPUT_DTYPE

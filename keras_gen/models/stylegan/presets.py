@@ -1,7 +1,7 @@
 """StyleGAN presets: `stylegan_mnist_32` (alias "stylegan")."""
 
-from keras_gen.models.progressive import recipes
 from keras_gen.models.gan.evaluation import evaluate_generator
+from keras_gen.models.progressive import recipes
 from keras_gen.models.stylegan.model import StyleGAN
 from keras_gen.zoo.registry import PresetSpec, register_presets
 

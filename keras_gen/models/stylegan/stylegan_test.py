@@ -84,7 +84,8 @@ def test_noise_is_seeded_and_its_strength_is_learned(model):
     np.testing.assert_array_equal(model.generate(3, seed=4), model.generate(3, seed=4))
     assert not np.allclose(model.generate(3, seed=4), model.generate(3, seed=5))
     w = model.map(latents(2))
-    layers = [l for l in model.synthesis._flatten_layers() if isinstance(l, NoiseInjection)]
+    layers = [each for each in model.synthesis._flatten_layers()
+              if isinstance(each, NoiseInjection)]
     assert len(layers) == 2 * model.stages
     before = model.generate_from_w(w, noise="random", seed=1)
     np.testing.assert_allclose(before, model.generate_from_w(w, noise="random", seed=2),

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gen import autodiff, validation
+from keras_gen.core import autodiff, validation
 from keras_gen.data import checks
 from keras_gen.layers.sampling import Sampling, reparameterize
 from keras_gen.losses.kl import gaussian_kl, gaussian_log_density
