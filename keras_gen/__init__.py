@@ -10,8 +10,8 @@
 TensorFlow, is imported on first use (`kg.zoo`, `from keras_gen import models`),
 so the command line's help and `list` start without TensorFlow. The zoo's
 loaders import the model families first, so saved presets deserialize; code
-that calls `keras.saving.load_model` on a keras_gen model directly imports
-`keras_gen.models` (or touches `kg.models`) first.
+that calls `keras.saving.load_model` on a keras_gen model directly calls
+`kg.models.discover()` first (it imports every family, registering its classes).
 """
 
 from keras_gen.core.backend import check_backend

@@ -4,7 +4,7 @@ metric recorded in its metadata, and the whole catalogue stays under 50 MB."""
 import pytest
 
 import keras_gen as kg
-from keras_gen.zoo import store
+from keras_gen.core import store
 
 SHIPPED = [row["name"] for row in kg.zoo.list() if row["pretrained"]]
 CATALOGUE_LIMIT_BYTES = 50 * 1024 * 1024

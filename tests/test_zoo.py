@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import keras_gen as kg
-from keras_gen.zoo import store
+from keras_gen.core import store
 
 
 @keras.saving.register_keras_serializable(package="keras_gen_tests")

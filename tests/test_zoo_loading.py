@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import keras_gen as kg
+from keras_gen.core import store
 from keras_gen.testing.models import TinyAutoencoder
-from keras_gen.zoo import store
 
 X = np.arange(6, dtype="float32").reshape(2, 3)
 

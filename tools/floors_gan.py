@@ -60,7 +60,7 @@ VARIANTS = {
 def measure(model, x_test):
     """`(samples, metrics)`: the presets' own measurement (`kg.models.gan.evaluation`),
     rounded for the results file."""
-    from keras_gen.models.gan.evaluation import image_quality
+    from keras_gen.metrics.generator_quality import image_quality
 
     fake = model.generate(SAMPLES, seed=0)
     quality = image_quality(x_test, fake)

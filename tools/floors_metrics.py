@@ -37,7 +37,7 @@ def measure():
     import tensorflow as tf
 
     import keras_gen as kg
-    from keras_gen.zoo import store
+    from keras_gen.core import store
 
     x_train, _ = kg.data.load_arrays("mnist", "train")
     x_test, y_test = kg.data.load_arrays("mnist", "test")

@@ -124,7 +124,7 @@ def run_floor(args, floor, image_prefix, extra_evaluation=None):
 
     import keras_gen as kg
     from keras_gen.callbacks import ProgressiveSchedule
-    from keras_gen.models.gan import evaluation
+    from keras_gen.metrics import generator_quality
 
     spec = kg.zoo.get(args.preset)
     overrides = parse_overrides(args.set)
@@ -135,7 +135,7 @@ def run_floor(args, floor, image_prefix, extra_evaluation=None):
     model.compile(**compile_args)
     batch_size = args.batch_size or spec.fit.get("batch_size", 64)
     x, _ = kg.data.load_arrays(split="train", **spec.data)
-    real_test = evaluation.test_images(spec)
+    real_test = generator_quality.test_images(spec)
     steps_per_epoch = -(-len(x) // batch_size)
     if args.final_phases is None:  # the preset's recipe
         epochs = int(spec.fit["epochs"])
@@ -164,7 +164,7 @@ def run_floor(args, floor, image_prefix, extra_evaluation=None):
     load_after = machine_load()
 
     try:
-        quality = evaluation.image_quality(real_test, model.generate(1000, seed=0))
+        quality = generator_quality.image_quality(real_test, model.generate(1000, seed=0))
     except FileNotFoundError as error:  # the digit classifier is not in the catalogue yet
         print(f"could not measure quality: {error}", flush=True)
         quality = {"error": str(error), "frechet_distance": float("nan"), "classes_covered": 0}
@@ -200,7 +200,7 @@ def run_floor(args, floor, image_prefix, extra_evaluation=None):
     if args.images:
         images = Path(args.images)
         images.mkdir(parents=True, exist_ok=True)
-        strip = [evaluation.to_size(snapshots.snapshots[r], model.final_resolution)
+        strip = [generator_quality.to_size(snapshots.snapshots[r], model.final_resolution)
                  for r in sorted(snapshots.snapshots)]
         if strip:
             # one row per latent, one column per resolution

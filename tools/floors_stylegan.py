@@ -41,11 +41,11 @@ def style_evaluation(images_dir):
 
     def evaluate(model, spec, real):
         import keras_gen as kg
-        from keras_gen.models.gan import evaluation
+        from keras_gen.metrics import generator_quality
 
         sweep = {}
         for psi in PSIS:
-            quality = evaluation.image_quality(real, model.generate(1000, seed=0,
+            quality = generator_quality.image_quality(real, model.generate(1000, seed=0,
                                                                     truncation_psi=psi))
             sweep[str(psi)] = {k: v for k, v in quality.items()}
             print(f"psi={psi}: Frechet distance {quality['frechet_distance']:.2f}, "

@@ -117,10 +117,10 @@ def measure(name, form, x, rounds, epochs=2):
 def _pipeline_ms(model, x, batch_size, rounds):
     """CPU milliseconds per batch the dataset's value check adds: the whole pipeline read
     with and without it (no model step), fastest of `rounds` reads each."""
-    from keras_gen.data import checks
+    from keras_gen.data import fit_input
 
     base = _inputs("dataset", x, batch_size)[0]
-    checked = checks.check_fit_input(base, model.expected_input_shape(), what="bench")
+    checked = fit_input.check_fit_input(base, model.expected_input_shape(), what="bench")
     batches = 200  # read in a row, so starting an iterator is not what is timed
     best = {"checked": float("inf"), "plain": float("inf")}
     for _ in range(rounds):

@@ -328,7 +328,7 @@ def main(argv=None):
         parser.error("--tiny and --limit make smoke-test weights; give --out so they do not "
                      "replace the shipped catalogue.")
     import keras_gen as kg
-    from keras_gen.zoo import store
+    from keras_gen.core import store
 
     try:
         specs = kg.zoo.specs() if args.all else [kg.zoo.get(name) for name in args.names]

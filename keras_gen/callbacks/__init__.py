@@ -2,12 +2,12 @@
 progress bar."""
 
 from keras_gen.callbacks.divergence import DivergenceGuard
-from keras_gen.callbacks.kl_warmup import KLWarmup
-from keras_gen.callbacks.metric_eval import MetricEval
-from keras_gen.callbacks.progressive import ProgressiveSchedule
 from keras_gen.callbacks.sample_grid import SampleGrid
 from keras_gen.core.progress_bar import StepProgressBar
 from keras_gen.core.time_limit import TimeLimit
+from keras_gen.metrics.metric_eval import MetricEval
+from keras_gen.models.progressive.schedule_callback import ProgressiveSchedule
+from keras_gen.models.vae.kl_warmup import KLWarmup
 
 __all__ = ["DivergenceGuard", "KLWarmup", "MetricEval", "ProgressiveSchedule", "SampleGrid",
            "StepProgressBar", "TimeLimit"]

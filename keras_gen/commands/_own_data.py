@@ -109,7 +109,7 @@ def _prepare_out(out, args):
 
     Returns the `BackupAndRestore` folder `<out>_backup`.
     """
-    from keras_gen.zoo import store
+    from keras_gen.core import store
 
     store.check_preset_target(out, args.overwrite)
     backup = Path(f"{out}_backup")
@@ -128,7 +128,7 @@ def run(args):
 
     import keras_gen as kg
     from keras_gen import distribute
-    from keras_gen.commands import train
+    from keras_gen.commands import _guards
 
     spec = preset_for(args.name)
     if spec.fit.get("supervised"):
@@ -153,7 +153,7 @@ def run(args):
         callbacks = [c for c in callbacks if not isinstance(c, kg.callbacks.TimeLimit)]
     if args.minutes:
         callbacks.append(kg.callbacks.TimeLimit(args.minutes))
-    guard = train.nan_guard()
+    guard = _guards.nan_guard()
     callbacks += [guard, keras.callbacks.BackupAndRestore(str(backup))]
     if callable(getattr(model, "generate", None)):
         grids = Path(f"{out}_samples") / "epoch_{epoch:03d}.png"
@@ -167,7 +167,7 @@ def run(args):
     start = time.perf_counter()
     history = model.fit(inputs, callbacks=callbacks, verbose=1, **fit_kwargs)
     seconds = time.perf_counter() - start
-    bad = train.non_finite_weights(model)
+    bad = _guards.non_finite_weights(model)
     if guard.diverged or bad:
         reason = guard.message or f"non-finite weights {bad[:3]}"
         print(f"keras-gen train: {reason} Nothing was saved.", file=sys.stderr)
@@ -182,7 +182,7 @@ def run(args):
         "training_time_s": round(seconds, 1), "final_logs": logs,
         "command": " ".join(sys.argv) if sys.argv and "keras-gen" in sys.argv[0] else None,
     }
-    kg.zoo.save_preset(model, out, metadata=train.json_safe(metadata),
+    kg.zoo.save_preset(model, out, metadata=_guards.json_safe(metadata),
                        overwrite=args.overwrite)
     print(f"== trained in {seconds:.1f} s; saved {out} (load it with "
           f"kg.zoo.load({str(out)!r}))", flush=True)

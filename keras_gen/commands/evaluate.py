@@ -25,7 +25,7 @@ def add_arguments(parser):
 def _spec_and_metadata(target):
     """The registered spec (or None) and the stored metadata of a preset."""
     from keras_gen import zoo
-    from keras_gen.zoo import store
+    from keras_gen.core import store
 
     if Path(str(target)).is_dir():
         meta_path = Path(target) / store.METADATA_FILE

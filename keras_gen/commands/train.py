@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from keras_gen.commands import _own_data
+from keras_gen.commands._guards import json_safe, nan_guard, non_finite_weights
 
 HELP = ("train a preset from its recipe, or a family on your images with --data "
         "(progress bar, sample grids, NaN guard, resume) and save it")
@@ -63,20 +64,6 @@ def training_data(spec, model, limit=None, resize=False):
         if x.shape[-1] != shape[-1]:
             x = x.mean(axis=-1, keepdims=True) if shape[-1] == 1 else x.repeat(shape[-1], -1)
     return x, labels
-
-
-def nan_guard():
-    """Stop on a NaN/inf loss and restore the last good weights."""
-    from keras_gen.callbacks import DivergenceGuard
-
-    return DivergenceGuard(verbose=1)
-
-
-def non_finite_weights(model):
-    import numpy as np
-
-    return [v.path for v in model.weights
-            if np.issubdtype(np.asarray(v).dtype, np.floating) and not np.all(np.isfinite(v))]
 
 
 def run(args):
@@ -159,16 +146,3 @@ def command_line(args):
     return " ".join(shlex.quote(p) for p in parts)
 
 
-def json_safe(value):
-    """`value` with numpy scalars as Python numbers and tuples as lists (for JSON)."""
-    import numpy as np
-
-    if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_safe(v) for v in value]
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating,)):
-        return float(value)
-    return value

@@ -51,7 +51,7 @@ def run(args):
 
     spec = kg.zoo.get(args.preset)
     if args.save:  # refuse a taken target before the search, not after it
-        from keras_gen.zoo import store
+        from keras_gen.core import store
 
         store.check_preset_target(args.save, args.overwrite)
     kwargs = {k: v for k, v in spec.data.items() if k != "name"}

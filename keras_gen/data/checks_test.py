@@ -8,7 +8,7 @@ import pytest
 import tensorflow as tf
 
 import keras_gen as kg
-from keras_gen.data import checks
+from keras_gen.data import checks, fit_input
 
 SHAPE = (8, 8, 1)
 N, BATCH = 32, 8
@@ -165,7 +165,7 @@ def test_non_image_dtypes_are_refused():
     with pytest.raises(checks.InputCheckError, match="dtype"):
         checks.check_array(np.zeros((2, *SHAPE), bool), SHAPE)
     with pytest.raises(checks.InputCheckError, match="string"):
-        checks.check_fit_input(tf.data.Dataset.from_tensor_slices(
+        fit_input.check_fit_input(tf.data.Dataset.from_tensor_slices(
             np.array(["a", "b"])).batch(2), SHAPE, "m")
 
 

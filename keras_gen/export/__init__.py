@@ -13,7 +13,7 @@ from keras_gen.export.exporter import (
     export,
     run_tflite,
 )
-from keras_gen.export.serving import (
+from keras_gen.models.serving import (
     ServingFunction,
     reconstruction_serving_functions,
     serving_functions,

@@ -71,7 +71,8 @@ from pathlib import Path
 import numpy as np
 
 from keras_gen.core import safe_io
-from keras_gen.export.serving import serving_functions
+from keras_gen.core.integrity import CorruptedFileError, describe_start
+from keras_gen.models.serving import serving_functions
 
 FORMATS = ("saved_model", "tflite")
 QUANTIZATIONS = (None, "float16", "int8")
@@ -442,7 +443,6 @@ def check_tflite_digest(content, where="<bytes>"):
 
     Returns True if the content has a digest (it matched), False if it has none.
     """
-    from keras_gen.zoo.store import CorruptedFileError
 
     span = _digest_span(content)
     if span is None:
@@ -473,7 +473,6 @@ class TFLiteRunner:
     def __init__(self, path_or_bytes):
         from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
-        from keras_gen.zoo.store import CorruptedFileError, describe_start
 
         if isinstance(path_or_bytes, (bytes, bytearray)):
             content, self.path = bytes(path_or_bytes), "<bytes>"

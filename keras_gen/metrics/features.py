@@ -3,7 +3,7 @@
 `extract_features(images, features)` maps images in [0, 1] to feature vectors:
 
 - "digits": the penultimate layer (128 ReLU units) of the shipped
-  `digit_classifier` preset, loaded once per process through `kg.zoo.load`
+  `digit_classifier` preset, loaded once per process from the catalogue
   (so its sha256 is checked). For grey MNIST-like images, 28x28 or 32x32
   (other sizes are resized).
 - "inception": InceptionV3's 2048 average-pooled features, only when its
@@ -34,16 +34,23 @@ _CACHE = {}
 
 
 def digit_classifier():
-    """The shipped `digit_classifier` preset, loaded (sha256-checked) once per process."""
-    if DIGIT_PRESET not in _CACHE:
-        from keras_gen import zoo
+    """The shipped `digit_classifier` preset, loaded (sha256-checked) once per process.
 
-        try:
-            _CACHE[DIGIT_PRESET] = zoo.load(DIGIT_PRESET, compile=False)
-        except FileNotFoundError as error:
+    Read straight from the catalogue folder with the store (the metrics sit
+    below the zoo, which discovers the generative families).
+    """
+    if DIGIT_PRESET not in _CACHE:
+        import keras_gen.models.classifier  # noqa: F401  (registers the class with Keras)
+        from keras_gen.core import store
+
+        folder = store.catalogue_path(DIGIT_PRESET)
+        if not (folder / store.CONFIG_FILE).exists():
             raise FileNotFoundError(
-                f"the 'digits' feature space needs the shipped {DIGIT_PRESET!r} preset: {error}"
-            ) from error
+                f"the 'digits' feature space needs the shipped {DIGIT_PRESET!r} preset, "
+                f"which is not in this installation ({folder}).")
+        model = store.build_from_config(store.read_json(folder / store.CONFIG_FILE))
+        store.load_weights_checked(model, folder)
+        _CACHE[DIGIT_PRESET] = model
     return _CACHE[DIGIT_PRESET]
 
 
@@ -103,7 +110,7 @@ def inception_weights_path(path=None):
     Raises:
         FileNotFoundError: naming the places searched and where to get the file.
     """
-    from keras_gen.zoo import store
+    from keras_gen.core import store
 
     keras_home = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))
     candidates = [Path(path)] if path is not None else [

@@ -1,25 +1,59 @@
-"""Model families. Importing this package registers every family's presets.
+"""Model bases and the families built on them.
 
-Each family lives in its own folder (model, networks, presets, search space)
-and exports its public classes here.
+Bases (imported by families, never the other way round): `base`
+(`GenerativeModel`, `ReconstructionModel`), `serving` (export signatures),
+`gan` (two-phase adversarial training) and `progressive` (growing GANs).
+
+A family is a subfolder with a `presets.py`; it is found by `discover()`, which
+imports every family (registering its presets and its Keras classes). Nothing
+central names a family: adding one is adding its folder. Importing this
+package imports no family; `kg.models.VAE` and `from keras_gen.models import
+VAE` discover them on first use.
 """
 
-from keras_gen.models.base import GenerativeModel, ReconstructionModel
-from keras_gen.models.classifier import DigitClassifier
+import importlib
+import pkgutil
+from pathlib import Path
 
-__all__ = ["GenerativeModel", "ReconstructionModel"]
-__all__ += ["DigitClassifier"]
-from keras_gen.models.autoencoder import Autoencoder, AutoencoderBase  # noqa: E402,F401
-from keras_gen.models.convolutional import ConvAutoencoder  # noqa: E402,F401
-from keras_gen.models.gan import GAN  # noqa: E402,F401
-from keras_gen.models.recurrent import RecurrentAutoencoder  # noqa: E402,F401
-from keras_gen.models.vae import VAE  # noqa: E402,F401
+BASES = ("base", "serving", "gan", "progressive")
+_BASE_EXPORTS = {"GenerativeModel": "base", "ReconstructionModel": "base", "GAN": "gan",
+                 "ProgressiveGAN": "progressive"}
 
-__all__ += ["Autoencoder", "AutoencoderBase", "ConvAutoencoder", "RecurrentAutoencoder", "VAE"]
-from keras_gen.models.progan import ProGAN  # noqa: E402,F401
 
-__all__ += ["ProGAN"]
-from keras_gen.models.dcgan import DCGAN  # noqa: E402,F401
-from keras_gen.models.stylegan import StyleGAN  # noqa: E402,F401
+def family_names():
+    """Names of the family folders here (each holds a `presets.py`), sorted."""
+    here = Path(__file__).parent
+    return sorted(info.name for info in pkgutil.iter_modules([str(here)])
+                  if info.ispkg and info.name not in BASES
+                  and (here / info.name / "presets.py").exists())
 
-__all__ += ["StyleGAN"]
+
+def discover():
+    """Import every family (its presets register themselves); returns `{name: module}`."""
+    return {name: importlib.import_module(f"{__name__}.{name}") for name in family_names()}
+
+
+def _exports():
+    """`{public name: module}` of the bases and of every discovered family."""
+    names = {name: importlib.import_module(f"{__name__}.{module}")
+             for name, module in _BASE_EXPORTS.items()}
+    for module in discover().values():
+        names.update({name: module for name in getattr(module, "__all__", ())})
+    return names
+
+
+def __getattr__(name):
+    if name == "__all__":
+        return sorted(_exports())
+    if name.startswith("__"):
+        raise AttributeError(name)
+    exports = _exports()
+    if name not in exports:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(exports[name], name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_exports()))

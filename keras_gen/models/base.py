@@ -14,8 +14,8 @@ import numpy as np
 from keras import ops
 
 from keras_gen import losses
-from keras_gen.core import autodiff, progress_bar, safe_io, validation
-from keras_gen.data import checks
+from keras_gen.core import autodiff, integrity, progress_bar, safe_io, validation
+from keras_gen.data import checks, fit_input
 
 
 class ReplicaSeedGenerator(keras.random.SeedGenerator):
@@ -47,6 +47,9 @@ class GenerativeModel(keras.Model):
     Args:
         seed: int or None. Seed of the model's random draws.
     """
+
+    # `load_weights` below checks a `.weights.h5` file before Keras reads it.
+    CHECKS_WEIGHTS_FILE = True
 
     # Keras compile arguments a family uses unless given (see `keras_compile_arguments`).
     compile_defaults = {}
@@ -196,7 +199,7 @@ class GenerativeModel(keras.Model):
         shape = self.expected_input_shape()
         if shape is None or x is None:
             return x
-        return checks.check_fit_input(x, shape, what=f"{type(self).__name__}.{what}")
+        return fit_input.check_fit_input(x, shape, what=f"{type(self).__name__}.{what}")
 
     def _check_validation_data(self, data):
         if isinstance(data, (tuple, list)) and 2 <= len(data) <= 3:
@@ -256,13 +259,12 @@ class GenerativeModel(keras.Model):
         load silently; the digest (an attribute of the file) lets `load_weights`
         refuse such a file with `kg.zoo.CorruptedFileError`.
         """
-        from keras_gen.zoo import store
 
         if not overwrite or not str(filepath).endswith(".weights.h5"):
             return super().save_weights(filepath, overwrite=overwrite, **kwargs)
         with safe_io.atomic_path(filepath) as tmp:
             super().save_weights(tmp, overwrite=True, **kwargs)
-            store.embed_weights_digest(tmp)
+            integrity.embed_weights_digest(tmp)
 
     def load_weights(self, filepath, *args, **kwargs):
         """`keras.Model.load_weights` after checking a `.weights.h5` file is whole.
@@ -271,10 +273,9 @@ class GenerativeModel(keras.Model):
             kg.zoo.CorruptedFileError: a truncated file, a damaged HDF5
                 structure, or values that no longer match the stored digest.
         """
-        from keras_gen.zoo import store
 
-        if checks_weights_file(self, filepath):
-            store.check_weights_file(filepath)
+        if integrity.checks_weights_file(self, filepath):
+            integrity.check_weights_file(filepath)
         return super().load_weights(filepath, *args, **kwargs)
 
     def get_config(self):
@@ -337,7 +338,7 @@ class ReconstructionModel(GenerativeModel):
 
     def serving_functions(self, batch_size=1):
         """`encode(x)`, `decode(code)`, `reconstruct(x)` for `kg.export`."""
-        from keras_gen.export.serving import reconstruction_serving_functions
+        from keras_gen.models.serving import reconstruction_serving_functions
 
         return reconstruction_serving_functions(self, batch_size)
 
@@ -433,8 +434,3 @@ class ReconstructionModel(GenerativeModel):
         config = super().get_config()
         config["input_shape"] = list(self.sample_shape)
         return config
-
-
-def checks_weights_file(model, filepath):
-    """Whether `model.load_weights(filepath)` runs `kg.zoo.store.check_weights_file` itself."""
-    return isinstance(model, GenerativeModel) and str(filepath).endswith(".weights.h5")

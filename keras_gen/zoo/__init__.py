@@ -13,6 +13,7 @@ registered with Keras before a preset is deserialized.
 """
 
 _SUBMODULES = ("loading", "registry", "store", "tuning")
+_IN_CORE = ("store", "safe_io")  # the leaf layer's preset store and writers, re-exported
 _NAMES = {
     "PRETRAINED": ("loading", "PRETRAINED"), "load": ("loading", "load"),
     "metadata": ("loading", "metadata"), "list": ("loading", "list_presets"),
@@ -26,8 +27,8 @@ _NAMES = {
     "HashMismatchError": ("store", "HashMismatchError"), "download": ("store", "download"),
     "home": ("store", "home"), "save_preset": ("store", "save_preset"),
     "UnverifiedPresetWarning": ("store", "UnverifiedPresetWarning"),
-    "TargetExistsError": ("_io", "TargetExistsError"),
-    "BackupKeptWarning": ("_io", "BackupKeptWarning"),
+    "TargetExistsError": ("safe_io", "TargetExistsError"),
+    "BackupKeptWarning": ("safe_io", "BackupKeptWarning"),
 }
 
 __all__ = ["OBJECTIVES", "PRETRAINED", "BackupKeptWarning", "CorruptedFileError",
@@ -46,17 +47,15 @@ def __getattr__(name):
         module_name, attribute = _NAMES[name]
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    if module_name == "_io":  # the writers' errors and warnings: no Keras needed
-        module = importlib.import_module("keras_gen.core.safe_io")
-        globals()[name] = getattr(module, attribute)
-        return globals()[name]
-    if module_name != "registry":
-        importlib.import_module("keras_gen.models")
-    module = importlib.import_module(f"{__name__}.{module_name}")
+    if module_name not in ("registry", "safe_io"):
+        importlib.import_module("keras_gen.models").discover()
+    package = "keras_gen.core" if module_name in _IN_CORE else __name__
+    module = importlib.import_module(f"{package}.{module_name}")
     value = module if attribute is None else getattr(module, attribute)
     globals()[name] = value
     return value
 
 
 def __dir__():
-    return sorted((set(globals()) - {"_NAMES", "_SUBMODULES"}) | set(__all__) | set(_SUBMODULES))
+    private = {"_NAMES", "_SUBMODULES", "_IN_CORE"}
+    return sorted((set(globals()) - private) | set(__all__) | set(_SUBMODULES))

@@ -5,7 +5,8 @@ import os
 import zipfile
 from pathlib import Path
 
-from keras_gen.zoo import registry, store
+from keras_gen.core import store
+from keras_gen.zoo import registry
 
 PRETRAINED = "pretrained"
 

@@ -71,7 +71,7 @@ def _hypermodel_class():
             kwargs["callbacks"] = progress_bar.with_progress_bar(kwargs.get("callbacks"),
                                                      kwargs.get("verbose", "auto"))
             if OBJECTIVES.get(self.spec.family, ("",))[0] == "val_fid":
-                from keras_gen.callbacks.metric_eval import MetricEval
+                from keras_gen.metrics.metric_eval import MetricEval
 
                 if self.metric_data is None:
                     raise ValueError("GAN tuning needs real images for the Frechet distance.")

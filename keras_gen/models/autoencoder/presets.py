@@ -3,9 +3,9 @@
 import numpy as np
 
 from keras_gen import noise as noise_lib
+from keras_gen.core.registry import PresetSpec, register_presets
 from keras_gen.models.autoencoder.model import Autoencoder
 from keras_gen.regularizers.sparsity import KLSparsity
-from keras_gen.zoo.registry import PresetSpec, register_presets
 
 MNIST = (28, 28, 1)
 EVALUATION_NOISE_SEED = 0

@@ -146,7 +146,7 @@ class DigitClassifier(keras.Model):
 
     def serving_functions(self, batch_size=1):
         """`classify(x)` -> class probabilities and `features(x)`, for `kg.export`."""
-        from keras_gen.export.serving import ServingFunction
+        from keras_gen.models.serving import ServingFunction
 
         shape = (batch_size, CORE_SIZE, CORE_SIZE, 1)
         return {

@@ -7,8 +7,8 @@ import math
 import keras
 import numpy as np
 
+from keras_gen.core.registry import PresetSpec, register_presets
 from keras_gen.models.classifier.model import DigitClassifier
-from keras_gen.zoo.registry import PresetSpec, register_presets
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")

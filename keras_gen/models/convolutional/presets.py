@@ -1,8 +1,8 @@
 """Preset of the convolutional autoencoder."""
 
+from keras_gen.core.registry import PresetSpec, register_presets
 from keras_gen.models.autoencoder.presets import MNIST, adam, evaluate_reconstruction
 from keras_gen.models.convolutional.model import ConvAutoencoder
-from keras_gen.zoo.registry import PresetSpec, register_presets
 
 
 def search_space(hp):

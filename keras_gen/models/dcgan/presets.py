@@ -2,9 +2,9 @@
 
 import keras
 
+from keras_gen.core.registry import PresetSpec, register_presets
+from keras_gen.metrics.generator_quality import evaluate_generator
 from keras_gen.models.dcgan.model import DCGAN
-from keras_gen.models.gan.evaluation import evaluate_generator
-from keras_gen.zoo.registry import PresetSpec, register_presets
 
 
 def search_space(hp):

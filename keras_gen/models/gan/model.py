@@ -281,7 +281,7 @@ class GAN(GenerativeModel):
 
         The latent is an input, so the exported graph holds no random op.
         """
-        from keras_gen.export.serving import ServingFunction
+        from keras_gen.models.serving import ServingFunction
 
         return {"generate": ServingFunction(lambda z: self.call(z, training=False),
                                             [("z", (batch_size, self.latent_dim), "float32")],

@@ -199,7 +199,7 @@ class ProgressiveGAN(GAN):
         Unless `verbose=0`, a line is printed before each stage's train step is
         traced (the seconds before that stage's first batch).
         """
-        from keras_gen.callbacks.progressive import ProgressiveSchedule
+        from keras_gen.models.progressive.schedule_callback import ProgressiveSchedule
 
         callbacks = list(kwargs.get("callbacks") or [])
         if not any(isinstance(c, ProgressiveSchedule) for c in callbacks):
@@ -235,7 +235,7 @@ class ProgressiveGAN(GAN):
         exported (no stage switch, alpha frozen), with the sampling (EMA)
         generator; lower stages' images come pixel-replicated.
         """
-        from keras_gen.export.serving import ServingFunction
+        from keras_gen.models.serving import ServingFunction
 
         stage = self.stage
 

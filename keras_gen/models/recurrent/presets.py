@@ -1,8 +1,8 @@
 """Preset of the recurrent autoencoder (MNIST digits read row by row)."""
 
+from keras_gen.core.registry import PresetSpec, register_presets
 from keras_gen.models.autoencoder.presets import adam, evaluate_reconstruction
 from keras_gen.models.recurrent.model import RecurrentAutoencoder
-from keras_gen.zoo.registry import PresetSpec, register_presets
 
 
 def search_space(hp):

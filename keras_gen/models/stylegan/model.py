@@ -269,7 +269,7 @@ class StyleGAN(ProgressiveGAN):
         Noise is an input (one `(batch, r, r, 2)` standard normal tensor per
         stage; zeros for none), so the graph holds no random op.
         """
-        from keras_gen.export.serving import ServingFunction
+        from keras_gen.models.serving import ServingFunction
 
         stage = self.stage
         noise_inputs = [(f"noise_{shape[1]}", shape, "float32")

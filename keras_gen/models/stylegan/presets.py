@@ -1,9 +1,9 @@
 """StyleGAN presets: `stylegan_mnist_32` (alias "stylegan")."""
 
-from keras_gen.models.gan.evaluation import evaluate_generator
+from keras_gen.core.registry import PresetSpec, register_presets
+from keras_gen.metrics.generator_quality import evaluate_generator
 from keras_gen.models.progressive import recipes
 from keras_gen.models.stylegan.model import StyleGAN
-from keras_gen.zoo.registry import PresetSpec, register_presets
 
 
 def search_space(hp):

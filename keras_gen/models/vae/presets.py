@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from keras_gen.callbacks.kl_warmup import KLWarmup
+from keras_gen.core.registry import PresetSpec, register_presets
 from keras_gen.models.autoencoder.presets import adam
+from keras_gen.models.vae.kl_warmup import KLWarmup
 from keras_gen.models.vae.model import VAE
-from keras_gen.zoo.registry import PresetSpec, register_presets
 
 EVALUATION_SAMPLES = 500
 BINARIZE_THRESHOLD = 0.5

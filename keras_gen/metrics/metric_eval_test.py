@@ -8,7 +8,7 @@ import pytest
 from keras import ops
 
 import keras_gen as kg
-from keras_gen.callbacks.metric_eval import MetricEval
+from keras_gen.metrics.metric_eval import MetricEval
 
 PROJECTION = np.random.default_rng(0).normal(size=(28 * 28, 6))
 

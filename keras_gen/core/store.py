@@ -10,54 +10,36 @@ their sha256 and cached under `$KERAS_GEN_HOME` (default `~/.keras/keras_gen`).
 import hashlib
 import json
 import os
-import re
 import shutil
 import urllib.error
 import urllib.parse
 import urllib.request
 import warnings
-import zipfile
-import zlib
 from pathlib import Path
 
 import keras
 import numpy as np
 
-from keras_gen.core import safe_io
+from keras_gen.core import integrity, safe_io
+from keras_gen.core.integrity import (  # noqa: F401  (CorruptedFileError etc.: the store's API)
+    READ_ERRORS,
+    WEIGHTS_DIGEST_ATTR,
+    CorruptedFileError,
+    HashMismatchError,
+    check_keras_file,
+    check_weights_file,
+    dataset_names,
+    describe_start,
+    embed_weights_digest,
+    has_weights_digest,
+    verify,
+)
 
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "model.weights.h5"
 METADATA_FILE = "metadata.json"
 CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "catalogue"
 DOWNLOAD_TIMEOUT_S = 30
-
-
-class CorruptedFileError(ValueError):
-    """A model file is truncated, corrupted, or not the kind of file its name says.
-
-    Attributes:
-        path: the file.
-        problem: e.g. "is truncated", "is not a valid .keras file".
-        expected, found: what a valid file has there and what this one has.
-    """
-
-    def __init__(self, path, problem, expected=None, found=None):
-        self.path, self.problem, self.expected, self.found = str(path), problem, expected, found
-        detail = f" Expected {expected}; found {found}." if expected is not None else ""
-        super().__init__(f"{self.path} {problem}.{detail} It was not loaded.")
-
-
-class HashMismatchError(CorruptedFileError):
-    """A file's sha256 differs from the one it was published with."""
-
-    def __init__(self, path, expected, actual):
-        self.path, self.expected, self.actual = str(path), expected, actual
-        self.problem, self.found = "does not match its published sha256", actual
-        ValueError.__init__(
-            self,
-            f"sha256 mismatch for {self.path}: expected {expected}, got {actual}. "
-            "The file is corrupted or was replaced; it was not loaded."
-        )
 
 
 def home():
@@ -72,13 +54,6 @@ def catalogue_path(name):
 
 def is_url(text):
     return isinstance(text, str) and urllib.parse.urlparse(text).scheme in ("http", "https")
-
-
-def verify(path, expected_sha256):
-    """Raise `HashMismatchError` unless the file at `path` has `expected_sha256`."""
-    actual = safe_io.sha256_file(path)
-    if actual != expected_sha256:
-        raise HashMismatchError(path, expected_sha256, actual)
 
 
 def read_json(path):
@@ -165,7 +140,7 @@ def _store_as(weights_path, storage_dtype):
 
     with h5py.File(weights_path, "r+") as handle:
         handle.attrs.pop(WEIGHTS_DIGEST_ATTR, None)  # the values change: it would be stale
-        for name in _dataset_names(handle):
+        for name in dataset_names(handle):
             if handle[name].dtype == np.float32:
                 data = handle[name][()].astype(storage_dtype)
                 del handle[name]
@@ -224,7 +199,7 @@ def save_preset(model, path, metadata=None, storage_dtype="float32", overwrite=F
         if storage_dtype != "float32":
             _store_as(tmp / WEIGHTS_FILE, storage_dtype)  # drops the (stale) digest
             metadata["weights_storage"] = storage_dtype
-        if not _has_weights_digest(tmp / WEIGHTS_FILE):  # keras_gen models embed it on save
+        if not has_weights_digest(tmp / WEIGHTS_FILE):  # keras_gen models embed it on save
             embed_weights_digest(tmp / WEIGHTS_FILE)  # the file checks itself when copied alone
         metadata["sha256"] = {WEIGHTS_FILE: safe_io.sha256_file(tmp / WEIGHTS_FILE)}
         metadata.setdefault("parameters", int(model.count_params()))
@@ -235,6 +210,25 @@ def save_preset(model, path, metadata=None, storage_dtype="float32", overwrite=F
 
 class UnverifiedPresetWarning(UserWarning):
     """A preset's weights were loaded without a published sha256 to check them against."""
+
+
+def load_weights_file(model, path):
+    """`model.load_weights(path)` after `check_weights_file`; errors say what went wrong.
+
+    keras_gen models run the check in their own `load_weights` (also what
+    `BackupAndRestore` calls), so it is run here only for other models.
+    """
+    if not integrity.checks_weights_file(model, path):
+        check_weights_file(path)
+    try:
+        model.load_weights(str(path))
+    except (CorruptedFileError, FileNotFoundError):  # from keras_gen's own check
+        raise
+    except READ_ERRORS as error:
+        raise ValueError(
+            f"could not load weights {path} into {type(model).__name__}: {error}. "
+            "If you changed the architecture with overrides, load with weights=None."
+        ) from error
 
 
 def load_weights_checked(model, folder, weights_path=None):
@@ -267,177 +261,6 @@ def load_weights_checked(model, folder, weights_path=None):
                           "kg.zoo.save_preset to record one.", UnverifiedPresetWarning,
                           stacklevel=3)
     load_weights_file(model, weights_path)
-
-
-# -- file checks: clear errors for truncated or corrupted files ---------------------------
-HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
-ZIP_SIGNATURE = b"PK\x03\x04"
-KERAS_FILE_ENTRIES = ("config.json", "model.weights.h5")
-WEIGHTS_DIGEST_ATTR = "keras_gen_sha256"
-_READ_ERRORS = (OSError, RuntimeError, KeyError, ValueError, TypeError, IndexError)
-
-
-def describe_start(head, size):
-    """What the first bytes of a file suggest it is, for error messages."""
-    if size == 0:
-        return "an empty file (0 bytes)"
-    if head.startswith(HDF5_SIGNATURE):
-        return "an HDF5 file"
-    if head.startswith(ZIP_SIGNATURE):
-        return "a zip archive (a .keras file?)"
-    if head[4:8] == b"TFL3":
-        return "a TFLite model"
-    return f"{size:,} bytes starting with {head[:8]!r}"
-
-
-def _head(path, count=8):
-    with open(path, "rb") as handle:
-        return handle.read(count)
-
-
-def _dataset_names(handle):
-    """The paths of every dataset in an open HDF5 file."""
-    import h5py
-
-    names = []
-    handle.visititems(lambda name, item: names.append(name)
-                      if isinstance(item, h5py.Dataset) else None)
-    return names
-
-
-def _has_weights_digest(path):
-    import h5py
-
-    with h5py.File(path, "r") as handle:
-        return WEIGHTS_DIGEST_ATTR in handle.attrs
-
-
-def _datasets_digest(handle):
-    """sha256 over every dataset of an open HDF5 file: names, dtypes, shapes, values.
-
-    Reading every dataset also surfaces damage HDF5 only finds on access.
-    """
-    digest = hashlib.sha256()
-    for name in sorted(_dataset_names(handle)):
-        value = np.asarray(handle[name][()])
-        digest.update(f"{name}\0{value.dtype.str}\0{value.shape}\0".encode())
-        digest.update(np.ascontiguousarray(value).tobytes() if value.dtype.kind not in "OSUV"
-                      else repr(value.tolist()).encode())
-    return digest.hexdigest()
-
-
-def embed_weights_digest(path):
-    """Store a digest of a `.weights.h5` file's values in the file (a root attribute).
-
-    `check_weights_file` then finds flipped bytes in the values, which HDF5
-    itself cannot (it keeps no checksum of contiguous data).
-    """
-    import h5py
-
-    with h5py.File(path, "r+") as handle:
-        handle.attrs.pop(WEIGHTS_DIGEST_ATTR, None)
-        handle.attrs[WEIGHTS_DIGEST_ATTR] = _datasets_digest(handle)
-
-
-def check_weights_file(path):
-    """Raise `CorruptedFileError` unless `path` is a whole, readable `.weights.h5` file.
-
-    Checks the HDF5 signature, the file size the HDF5 superblock records
-    (truncation), that every dataset reads, and the digest stored by
-    `embed_weights_digest` when there is one (`save_preset` stores it).
-    """
-    import h5py
-
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no weights file at {path}.")
-    size = path.stat().st_size
-    head = _head(path)
-    if not head.startswith(HDF5_SIGNATURE) and not h5py.is_hdf5(str(path)):
-        raise CorruptedFileError(path, "is not a valid .weights.h5 file",
-                                 f"an HDF5 file (starting with {HDF5_SIGNATURE!r})",
-                                 describe_start(head, size))
-    try:
-        with h5py.File(path, "r") as handle:
-            stored = handle.attrs.get(WEIGHTS_DIGEST_ATTR)
-            actual = _datasets_digest(handle)
-    except _READ_ERRORS as error:
-        message = str(error)
-        eof = re.search(r"\beof = (\d+).*stored_eof = (\d+)", message)
-        if eof:
-            raise CorruptedFileError(
-                path, "is truncated",
-                f"{int(eof.group(2)):,} bytes (the size its HDF5 superblock records)",
-                f"{int(eof.group(1)):,} bytes") from None
-        raise CorruptedFileError(path, "is corrupted: HDF5 cannot read it",
-                                 "a readable HDF5 file of weights",
-                                 f"{type(error).__name__}: {message}") from None
-    if stored is not None:
-        stored = stored.decode() if isinstance(stored, bytes) else str(stored)
-        if stored != actual:
-            raise CorruptedFileError(
-                path, "is corrupted: its values differ from the digest saved in it",
-                f"sha256 {stored}", f"sha256 {actual}")
-
-
-def load_weights_file(model, path):
-    """`model.load_weights(path)` after `check_weights_file`; errors say what went wrong.
-
-    keras_gen models run the check in their own `load_weights` (also what
-    `BackupAndRestore` calls), so it is run here only for other models.
-    """
-    from keras_gen.models.base import checks_weights_file
-
-    if not checks_weights_file(model, path):
-        check_weights_file(path)
-    try:
-        model.load_weights(str(path))
-    except (CorruptedFileError, FileNotFoundError):  # from keras_gen's own check
-        raise
-    except _READ_ERRORS as error:
-        raise ValueError(
-            f"could not load weights {path} into {type(model).__name__}: {error}. "
-            "If you changed the architecture with overrides, load with weights=None."
-        ) from error
-
-
-def check_keras_file(path):
-    """Raise `CorruptedFileError` unless `path` is a whole `.keras` archive.
-
-    A `.keras` file is a zip archive; every entry carries a CRC-32, so any
-    flipped byte in it is found here, and a missing end (the archive's index
-    is written last) means the file is truncated.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no .keras file at {path}.")
-    size = path.stat().st_size
-    head = _head(path)
-    expected = f"a zip archive (starting with {ZIP_SIGNATURE!r}) holding " \
-               f"{' and '.join(KERAS_FILE_ENTRIES)}"
-    if not head.startswith(ZIP_SIGNATURE):
-        raise CorruptedFileError(path, "is not a valid .keras file", expected,
-                                 describe_start(head, size))
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-            damaged = archive.testzip()
-    except zipfile.BadZipFile as error:
-        raise CorruptedFileError(
-            path, "is truncated or corrupted",
-            "a zip archive ending with its central directory (the index of its entries)",
-            f"{size:,} bytes without a readable one ({error})") from None
-    except (OSError, EOFError, zlib.error) as error:
-        raise CorruptedFileError(path, "is corrupted: an entry cannot be read", expected,
-                                 f"{type(error).__name__}: {error}") from None
-    if damaged is not None:
-        raise CorruptedFileError(path, f"is corrupted: entry {damaged!r} is damaged",
-                                 "the content that matches its recorded CRC-32",
-                                 "other bytes (or a damaged entry header)")
-    missing = [name for name in KERAS_FILE_ENTRIES if name not in names]
-    if missing:
-        raise CorruptedFileError(path, "is not a valid .keras file", expected,
-                                 f"entries {sorted(names)}")
 
 
 def _fetch(url, destination, expected_sha256=None):

@@ -1,0 +1,115 @@
+"""The preset registry as plain data: what each named preset is, and the table of them.
+
+A family declares its presets once, in its own folder, with
+`register_presets(PresetSpec(...), ...)`. This module imports nothing of
+keras_gen's families: looking presets up by name (which first discovers the
+families) is `keras_gen.zoo.registry`.
+"""
+
+import dataclasses
+
+_PRESETS = {}
+_ALIASES = {}
+
+
+FIT_TOOL_KEYS = ("callbacks", "supervised", "minutes")
+
+
+@dataclasses.dataclass(frozen=True)
+class PresetSpec:
+    """Everything needed to build, train and test one named preset.
+
+    Args:
+        name: `<arch>_<dataset>_<resolution>`, e.g. "dcgan_mnist_28".
+        family: "autoencoder", "vae", "gan", "classifier", ... (used by tuning
+            and evaluation to pick objectives and metrics).
+        model_class: the registered `keras.Model` subclass.
+        config: constructor arguments of the full preset.
+        tiny_config: overrides giving a tiny, fast version for tests.
+        data: keyword arguments for `kg.data.load_arrays` (must hold "name").
+        compile: keyword arguments for `model.compile` (defaults when empty).
+        fit: training recipe used by `tools/train_zoo.py` and `keras-gen
+            train`: `model.fit` arguments (`epochs`, `batch_size`, ...) plus
+            three tool keys: "callbacks" (a callable returning a list of
+            callbacks), "supervised" (fit on `(x, labels)`) and "minutes" (a
+            wall-clock budget, enforced by `kg.callbacks.TimeLimit`).
+        aliases: short names, e.g. ("vae",).
+        description: one line for `kg.zoo.list()`.
+        search_space: optional `fn(hp) -> dict` of overrides for tuning; the
+            dict may hold a "compile" dict of compile overrides.
+        evaluate: optional `fn(model, spec) -> dict` of measured metrics on the
+            preset's test data (used by `tools/train_zoo.py` and the model card).
+        headline_metric: the key of `evaluate`'s dict shown in `kg.zoo.list()`.
+    """
+
+    name: str
+    family: str
+    model_class: type
+    config: dict
+    tiny_config: dict = dataclasses.field(default_factory=dict)
+    data: dict = dataclasses.field(default_factory=lambda: {"name": "mnist"})
+    compile: dict = dataclasses.field(default_factory=dict)
+    fit: dict = dataclasses.field(default_factory=lambda: {"epochs": 10, "batch_size": 128})
+    aliases: tuple = ()
+    description: str = ""
+    search_space: object = None
+    evaluate: object = None
+    headline_metric: str = ""
+
+    def build(self, tiny=False, **overrides):
+        """A fresh model of this preset (tiny for tests), with overrides applied.
+
+        Overrides equal to `None` are dropped, so a variant lacking an option
+        keeps its default.
+        """
+        config = dict(self.config)
+        if tiny:
+            config.update(self.tiny_config)
+        config.update({k: v for k, v in overrides.items() if v is not None})
+        return self.model_class(**config)
+
+    def fit_arguments(self, epochs=None, batch_size=None):
+        """`(fit kwargs, callbacks, supervised)` of the recipe, with overrides.
+
+        A "minutes" budget adds a `kg.callbacks.TimeLimit`: training ends at
+        the recipe's epochs or when the budget is spent, whichever is first.
+        """
+        from keras_gen.core.time_limit import TimeLimit  # imports Keras: only when training
+
+        recipe = dict(self.fit)
+        make_callbacks = recipe.get("callbacks")
+        if make_callbacks is not None and not callable(make_callbacks):
+            raise TypeError(f"{self.name}: fit['callbacks'] must be a callable returning a list "
+                            f"of callbacks, got {type(make_callbacks).__name__}.")
+        callbacks = list(make_callbacks()) if make_callbacks else []
+        if recipe.get("minutes") is not None:
+            callbacks.append(TimeLimit(recipe["minutes"]))
+        kwargs = {k: v for k, v in recipe.items() if k not in FIT_TOOL_KEYS}
+        if epochs is not None:
+            kwargs["epochs"] = epochs
+        if batch_size is not None:
+            kwargs["batch_size"] = batch_size
+        return kwargs, callbacks, bool(recipe.get("supervised", False))
+
+
+def register_presets(*specs):
+    """Add presets to the registry; a name or alias may be registered only once."""
+    for spec in specs:
+        if not isinstance(spec, PresetSpec):
+            raise TypeError(f"expected PresetSpec, got {type(spec).__name__}.")
+        taken = [n for n in (spec.name, *spec.aliases) if n in _PRESETS or n in _ALIASES]
+        existing = _PRESETS.get(spec.name)
+        if taken and existing is not None and existing == spec:
+            continue  # module re-imported (e.g. by a test runner)
+        if taken:
+            raise ValueError(f"preset name(s) {taken} already registered.")
+        _PRESETS[spec.name] = spec
+        for alias in spec.aliases:
+            _ALIASES[alias] = spec.name
+
+
+def unregister(name):
+    """Remove a preset and its aliases (mainly for tests)."""
+    spec = _PRESETS.pop(name)
+    for alias in spec.aliases:
+        _ALIASES.pop(alias, None)
