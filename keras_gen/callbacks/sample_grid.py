@@ -81,9 +81,7 @@ class SampleGrid(keras.callbacks.Callback):
         self.path = str(path)
         self.every = validation.check_positive_int(every, "every")
         self.n = validation.check_positive_int(n, "n")
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise ValueError(f"seed must be a non-negative int, got {seed!r}.")
-        self.seed = int(seed)
+        self.seed = validation.check_seed(seed, allow_none=False)
         self.scale = validation.check_positive_int(scale, "scale")
         if tensorboard is not None and not isinstance(
                 tensorboard, (keras.callbacks.TensorBoard, str, os.PathLike)):

@@ -18,6 +18,21 @@ def check_shape(shape, name="input_shape"):
     return tuple(int(d) for d in shape)
 
 
+def check_image_shape(shape, name="image_shape", add_channel=False):
+    """Validate an image shape `(height, width, channels)` of positive ints.
+
+    With `add_channel`, a grey `(height, width)` shape becomes `(height, width, 1)`;
+    otherwise a 2-D shape is refused with a hint to add the channel axis.
+    """
+    shape = check_shape(shape, name)
+    if add_channel and len(shape) == 2:
+        shape = shape + (1,)
+    if len(shape) != 3:
+        raise ValueError(f"{name} must be (height, width, channels), got {shape}. Add a channel "
+                         "axis for grayscale images, e.g. (28, 28, 1).")
+    return shape
+
+
 def check_positive_int(value, name, allow_none=False):
     """Validate that `value` is an int >= 1 (or None when allowed)."""
     if value is None and allow_none:
@@ -65,3 +80,30 @@ def check_choice(value, name, choices):
     if value not in choices:
         raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}.")
     return value
+
+
+def check_seed(seed, name="seed", allow_none=True):
+    """Validate a random seed: a non-negative int (or None when allowed); `True` is refused.
+
+    Returns the seed as a Python int (or None), so it serializes in `get_config`.
+    """
+    if seed is None and allow_none:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        allowed = "a non-negative int or None" if allow_none else "a non-negative int"
+        raise ValueError(f"{name} must be {allowed}, got {seed!r}.")
+    return int(seed)
+
+
+def check_number(value, name, low=0.0, inclusive_low=False):
+    """Validate a finite real number above `low` (or at least `low`); returns a float.
+
+    NaN and infinity are refused, as are bools (a `True` is never meant as 1.0).
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
+        raise ValueError(f"{name} must be a number, got {value!r}.")
+    ok = np.isfinite(value) and (value >= low if inclusive_low else value > low)
+    if not ok:
+        relation = ">=" if inclusive_low else ">"
+        raise ValueError(f"{name} must be a finite number {relation} {low}, got {value!r}.")
+    return float(value)

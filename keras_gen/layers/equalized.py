@@ -15,13 +15,6 @@ from keras import ops
 
 from keras_gen.core import validation
 
-
-def _check_number(value, name, low=0.0):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > low:
-        raise ValueError(f"{name} must be a number > {low}, got {value!r}.")
-    return float(value)
-
-
 SQRT_2 = math.sqrt(2.0)  # He gain for ReLU-like activations
 
 
@@ -31,8 +24,8 @@ class _Equalized(keras.layers.Layer):
     def __init__(self, gain=SQRT_2, lr_multiplier=1.0, use_bias=True, bias_init=0.0,
                  activation=None, **kwargs):
         super().__init__(**kwargs)
-        self.gain = _check_number(gain, "gain")
-        self.lr_multiplier = _check_number(lr_multiplier, "lr_multiplier")
+        self.gain = validation.check_number(gain, "gain")
+        self.lr_multiplier = validation.check_number(lr_multiplier, "lr_multiplier")
         self.use_bias = bool(use_bias)
         if isinstance(bias_init, bool) or not isinstance(bias_init, (int, float)):
             raise ValueError(f"bias_init must be a number, got {bias_init!r}.")

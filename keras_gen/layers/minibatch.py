@@ -12,12 +12,6 @@ from keras_gen.core import validation
 from keras_gen.layers.precision import cast_like, to_float32
 
 
-def _check_number(value, name, low=0.0):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= low:
-        raise ValueError(f"{name} must be a number > {low}, got {value!r}.")
-    return float(value)
-
-
 @keras.saving.register_keras_serializable(package="keras_gen")
 class MinibatchDiscrimination(keras.layers.Layer):
     """Minibatch discrimination: each example's similarity to the rest of its batch.
@@ -120,7 +114,7 @@ class MinibatchStdDev(keras.layers.Layer):
     def __init__(self, group_size=4, epsilon=1e-8, **kwargs):
         super().__init__(**kwargs)
         self.group_size = validation.check_positive_int(group_size, "group_size")
-        self.epsilon = _check_number(epsilon, "epsilon")
+        self.epsilon = validation.check_number(epsilon, "epsilon")
 
     def build(self, input_shape):
         if len(input_shape) < 2:

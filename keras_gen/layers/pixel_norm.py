@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from keras_gen.core import validation
+
 
 @keras.saving.register_keras_serializable(package="keras_gen")
 class PixelNorm(keras.layers.Layer):
@@ -25,10 +27,8 @@ class PixelNorm(keras.layers.Layer):
         super().__init__(**kwargs)
         if isinstance(axis, bool) or not isinstance(axis, int):
             raise ValueError(f"axis must be an int, got {axis!r}.")
-        if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float)) or epsilon <= 0:
-            raise ValueError(f"epsilon must be a positive number, got {epsilon!r}.")
         self.axis = axis
-        self.epsilon = float(epsilon)
+        self.epsilon = validation.check_number(epsilon, "epsilon")
 
     def call(self, inputs):
         mean_square = ops.mean(ops.square(inputs), axis=self.axis, keepdims=True)

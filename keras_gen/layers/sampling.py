@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from keras_gen.core import validation
+
 
 def reparameterize(mean, log_var, seed=None):
     """Draw `z = mean + exp(log_var / 2) * eps`, `eps ~ N(0, I)`.
@@ -51,9 +53,7 @@ class Sampling(keras.layers.Layer):
 
     def __init__(self, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
-            raise ValueError(f"Sampling: seed must be a non-negative int or None, got {seed!r}.")
-        self.seed = seed
+        self.seed = validation.check_seed(seed, "Sampling: seed")
         self.seed_generator = keras.random.SeedGenerator(seed)
 
     def build(self, input_shape):

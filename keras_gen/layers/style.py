@@ -14,7 +14,7 @@ import keras
 from keras import ops
 
 from keras_gen.core import validation
-from keras_gen.layers.equalized import EqualizedDense, _check_number
+from keras_gen.layers.equalized import EqualizedDense
 from keras_gen.layers.precision import cast_like, to_float32
 
 
@@ -53,10 +53,10 @@ class ModulatedConv2D(keras.layers.Layer):
         self.filters = validation.check_positive_int(filters, "filters")
         self.kernel_size = validation.check_odd_kernel_size(kernel_size)
         self.demodulate = bool(demodulate)
-        self.gain = _check_number(gain, "gain")
+        self.gain = validation.check_number(gain, "gain")
         self.use_bias = bool(use_bias)
         self.activation = keras.activations.get(activation)
-        self.epsilon = _check_number(epsilon, "epsilon")
+        self.epsilon = validation.check_number(epsilon, "epsilon")
 
     def build(self, inputs_shape, styles_shape):
         channels = inputs_shape[-1]

@@ -116,9 +116,7 @@ class GenerativeModel(keras.Model):
 
     def __init__(self, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if seed is not None and (not isinstance(seed, (int, np.integer)) or seed < 0):
-            raise ValueError(f"seed must be a non-negative int or None, got {seed!r}.")
-        self.seed = None if seed is None else int(seed)
+        self.seed = validation.check_seed(seed)
         self.seed_generator = ReplicaSeedGenerator(self.seed)
         self._trackers = {}
 

@@ -54,11 +54,9 @@ class Gaussian(Noise):
     """
 
     def __init__(self, stddev=0.3, clip=True):
-        if isinstance(stddev, bool) or not isinstance(stddev, (int, float)) or stddev <= 0:
-            raise ValueError(f"Gaussian: stddev must be a number > 0, got {stddev!r}.")
         if not isinstance(clip, bool):
             raise ValueError(f"Gaussian: clip must be True or False, got {clip!r}.")
-        self.stddev = float(stddev)
+        self.stddev = validation.check_number(stddev, "Gaussian: stddev")
         self.clip = clip
 
     def corrupt(self, x, seed):

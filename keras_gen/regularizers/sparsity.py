@@ -8,16 +8,14 @@ Each penalty maps a code batch `(batch, ...)` to a per-example penalty
 import keras
 from keras import ops
 
-from keras_gen.core import config_objects
+from keras_gen.core import config_objects, validation
 from keras_gen.core.config_objects import ConfigObject
 
 EPSILON = 1e-7
 
 
 def _check_weight(owner, weight):
-    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
-        raise ValueError(f"{owner}: weight must be a number >= 0, got {weight!r}.")
-    return float(weight)
+    return validation.check_number(weight, f"{owner}: weight", inclusive_low=True)
 
 
 def _flat(code):

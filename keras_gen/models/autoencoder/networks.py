@@ -54,15 +54,6 @@ def conv_feature_shape(input_shape, filters):
     return (height, width, filters[-1])
 
 
-def check_image_shape(input_shape, owner):
-    """Convolutional models need `(height, width, channels)`."""
-    if len(input_shape) != 3:
-        raise ValueError(
-            f"{owner}: input_shape must be (height, width, channels), got {tuple(input_shape)}."
-            " Add a channel axis for grayscale images, e.g. (28, 28, 1).")
-    return input_shape
-
-
 def conv_encoder(x, filters, kernel_size=3, activation="relu", last_activation=None,
                  name="encoder"):
     """Stride-2 convolutions: halve height/width and deepen channels at each level.

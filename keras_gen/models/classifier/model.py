@@ -107,10 +107,7 @@ class DigitClassifier(keras.Model):
         self.augment = augment
         self.max_shift = validation.check_fraction(max_shift, "max_shift", high=0.5)
         self.max_rotation = validation.check_fraction(max_rotation, "max_rotation", high=180.0)
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
-                                 or seed < 0):
-            raise ValueError(f"seed must be a non-negative int or None, got {seed!r}.")
-        self.seed = None if seed is None else int(seed)
+        self.seed = validation.check_seed(seed)
         # Networks.
         self.augmenter = networks.build_augmenter(
             self.max_shift, self.max_rotation, self.seed) if augment else None

@@ -44,7 +44,7 @@ class ConvAutoencoder(AutoencoderBase):
         super().__init__(input_shape, noise=noise, sparsity=sparsity,
                          code_activation=code_activation, output_activation=output_activation,
                          seed=seed, **kwargs)
-        networks.check_image_shape(self.sample_shape, "ConvAutoencoder")
+        validation.check_image_shape(self.sample_shape, "ConvAutoencoder: input_shape")
         self.filters = validation.check_int_sequence(filters, "filters", allow_empty=False)
         self.code_dim = validation.check_positive_int(code_dim, "code_dim", allow_none=True)
         self.kernel_size = networks.check_kernel_size(kernel_size)

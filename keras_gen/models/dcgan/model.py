@@ -59,7 +59,7 @@ class DCGAN(GAN):
                  discriminator_norm="batch", dropout=0.0, ema=None, replay=None, seed=None,
                  **kwargs):
         # -- arguments --
-        image_shape = networks.check_image_shape(image_shape)
+        image_shape = validation.check_image_shape(image_shape, add_channel=True)
         latent_dim = validation.check_positive_int(latent_dim, "latent_dim")
         generator_filters = validation.check_int_sequence(
             generator_filters, "generator_filters", allow_empty=False)
@@ -75,8 +75,7 @@ class DCGAN(GAN):
                                                              "minibatch_kernel_dim")
         group_size = validation.check_positive_int(group_size, "group_size")
         dropout = validation.check_fraction(dropout, "dropout", inclusive_high=False)
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
-            raise ValueError(f"seed must be a non-negative int or None, got {seed!r}.")
+        seed = validation.check_seed(seed)
         # -- networks --
         generator = networks.build_generator(image_shape, latent_dim, generator_filters,
                                              kernel_size, base_convs=generator_base_convs,

@@ -11,7 +11,6 @@ import math
 
 import keras
 
-from keras_gen.core import validation
 from keras_gen.layers.minibatch import MinibatchDiscrimination, MinibatchStdDev
 
 MINIBATCH_CHOICES = ("discrimination", "stddev", None)
@@ -116,12 +115,3 @@ def build_discriminator(image_shape, filters=(64, 128), kernel_size=4, norm="bat
     logits = keras.layers.Dense(1, kernel_initializer=_init(seed, 99), name="d_logit")(x)
     return keras.Model(images, logits, name=name)
 
-
-def check_image_shape(image_shape):
-    """`(h, w, c)` of positive ints (an `(h, w)` shape gets one channel)."""
-    shape = validation.check_shape(image_shape, "image_shape")
-    if len(shape) == 2:
-        shape = shape + (1,)
-    if len(shape) != 3:
-        raise ValueError(f"image_shape must be (height, width, channels), got {image_shape!r}.")
-    return shape

@@ -260,10 +260,7 @@ class GAN(GenerativeModel):
         """
         n = validation.check_positive_int(n, "n")
         batch_size = validation.check_positive_int(batch_size, "batch_size")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
-                                 or seed < 0):
-            raise ValueError(f"seed must be a non-negative int or None, got {seed!r}.")
-        z = self.sample_latents(n, seed=None if seed is None else int(seed))
+        z = self.sample_latents(n, seed=validation.check_seed(seed))
         return self.generate_from_latents(z, batch_size=batch_size)
 
     def generate_from_latents(self, z, batch_size=256):

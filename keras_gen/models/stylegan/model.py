@@ -223,10 +223,7 @@ class StyleGAN(ProgressiveGAN):
             batch_size: images per compiled call.
         """
         n = validation.check_positive_int(n, "n")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
-                                 or seed < 0):
-            raise ValueError(f"seed must be a non-negative int or None, got {seed!r}.")
-        seed = None if seed is None else int(seed)
+        seed = validation.check_seed(seed)
         z = self.sample_latents(n, seed=seed)
         noise = self.sample_noise(n, seed=seed)
         return self.generate_from_w(self.map(z), truncation_psi, noise=noise,

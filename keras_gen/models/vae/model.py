@@ -77,7 +77,7 @@ class VAE(ReconstructionModel):
                              validation.check_int_sequence(conv_filters, "conv_filters",
                                                            allow_empty=False))
         if self.conv_filters:
-            networks.check_image_shape(self.sample_shape, "VAE with conv_filters")
+            validation.check_image_shape(self.sample_shape, "VAE with conv_filters: input_shape")
         self.likelihood = validation.check_choice(likelihood, "likelihood", LIKELIHOODS)
         if isinstance(beta, bool) or not isinstance(beta, (int, float)) or beta < 0:
             raise ValueError(f"beta must be a number >= 0, got {beta!r}.")
