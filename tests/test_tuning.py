@@ -103,7 +103,7 @@ def test_short_search_per_family(name, tmp_path):
     search, best, hp = kg.zoo.run_search(name, x[:32], max_trials=1, epochs=1, tiny=True,
                                          validation_data=x[32:], batch_size=16,
                                          directory=str(tmp_path), verbose=0)
-    objective = kg.zoo.objective_for(spec.family).name
+    objective = kg.zoo.objective_for(spec.name).name
     assert search.oracle.objective.name == objective
     trial = search.oracle.get_best_trials(1)[0]
     assert np.isfinite(trial.score)

@@ -57,9 +57,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_report  # noqa: E402  (after the path and log level are set)
 
 REPO = Path(__file__).resolve().parent.parent
-HEADLINE_PRESETS = ("ae_mnist_28", "conv_ae_mnist_28", "recurrent_ae_mnist_rows", "vae_mnist_28",
-                    "dcgan_mnist_28", "progan_mnist_32", "stylegan_mnist_32")
-QUALITY_FAMILIES = ("gan", "vae")
 PROFILE_PRESETS = ("vae_mnist_28", "dcgan_mnist_28")
 EXPORT_VARIANTS = ("float32", "float16", "int8")  # one subprocess each: a converter may crash
 SPEEDUP_THRESHOLD = 1.05  # a setting must be 5% faster ...
@@ -203,7 +200,7 @@ def registered_headlines(names=None):
     from keras_gen import zoo
 
     found, missing = [], []
-    for name in names or HEADLINE_PRESETS:
+    for name in names or headline_presets():
         try:
             found.append(zoo.get(name))
         except KeyError:
@@ -495,9 +492,16 @@ def profile(spec, settings, log_dir, tiny=False):
     return result
 
 
+def headline_presets():
+    """The presets whose spec asks for the bench's speed jobs, in registry order."""
+    from keras_gen import zoo
+
+    return tuple(spec.name for spec in zoo.specs() if "speed" in spec.bench)
+
+
 def wants_quality(spec):
-    """Whether quality-against-time is measured for a preset (GANs and VAEs)."""
-    return spec.family in QUALITY_FAMILIES and bool(spec.evaluate) and bool(spec.headline_metric)
+    """Whether quality-against-time is measured for a preset (its spec's `bench`)."""
+    return "quality" in spec.bench and bool(spec.evaluate) and bool(spec.headline_metric)
 
 
 def preset_entry(spec, train, export, quality_runs=None):

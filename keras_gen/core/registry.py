@@ -40,6 +40,13 @@ class PresetSpec:
         evaluate: optional `fn(model, spec) -> dict` of measured metrics on the
             preset's test data (used by `tools/train_zoo.py` and the model card).
         headline_metric: the key of `evaluate`'s dict shown in `kg.zoo.list()`.
+        objective: `(metric, "min"|"max")` that `kg.zoo.tune` compares trials
+            by: a metric `fit` logs for the validation data ("val_fid" adds a
+            `kg.callbacks.MetricEval`). Empty: the model class's
+            `TUNING_OBJECTIVE`.
+        bench: the `tools/bench.py` jobs that measure this preset by default:
+            "speed" (throughput, defaults, export, profile) and "quality"
+            (quality against training time, which needs `evaluate`).
     """
 
     name: str
@@ -55,6 +62,15 @@ class PresetSpec:
     search_space: object = None
     evaluate: object = None
     headline_metric: str = ""
+    objective: tuple = ()
+    bench: tuple = ()
+
+    @property
+    def tuning_objective(self):
+        """`(metric, direction)` of tuning: `objective`, else the model class's
+        `TUNING_OBJECTIVE`, else `("val_loss", "min")`."""
+        default = getattr(self.model_class, "TUNING_OBJECTIVE", ("val_loss", "min"))
+        return tuple(self.objective) or tuple(default)
 
     def build(self, tiny=False, **overrides):
         """A fresh model of this preset (tiny for tests), with overrides applied.

@@ -51,6 +51,10 @@ class GenerativeModel(keras.Model):
     # `load_weights` below checks a `.weights.h5` file before Keras reads it.
     CHECKS_WEIGHTS_FILE = True
 
+    # `(metric, direction)` that `kg.zoo.tune` compares trials by: a metric `fit`
+    # logs on validation data. A preset's `PresetSpec.objective` overrides it.
+    TUNING_OBJECTIVE = ("val_loss", "min")
+
     # Keras compile arguments a family uses unless given (see `keras_compile_arguments`).
     compile_defaults = {}
 
@@ -298,6 +302,10 @@ class ReconstructionModel(GenerativeModel):
             `(28, 28, 1)` or `(28, 28)`.
         seed: int or None. Seed of random draws (noise, sampling).
     """
+
+    # Trials compare the reconstruction loss alone: sparsity and other
+    # regularizers differ between trials and would make losses incomparable.
+    TUNING_OBJECTIVE = ("val_reconstruction_loss", "min")
 
     default_loss = "mse"
     # The fastest measured settings. Train steps are small, so running several

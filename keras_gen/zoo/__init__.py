@@ -20,7 +20,7 @@ _NAMES = {
     "PresetSpec": ("registry", "PresetSpec"), "get": ("registry", "get"),
     "names": ("registry", "names"), "register_presets": ("registry", "register_presets"),
     "register": ("registry", "register_presets"), "specs": ("registry", "specs"),
-    "OBJECTIVES": ("tuning", "OBJECTIVES"), "objective_for": ("tuning", "objective_for"),
+    "objectives": ("tuning", "objectives"), "objective_for": ("tuning", "objective_for"),
     "run_search": ("tuning", "run_search"), "search_space": ("tuning", "search_space"),
     "tune": ("tuning", "tune"),
     "CorruptedFileError": ("store", "CorruptedFileError"),
@@ -31,7 +31,7 @@ _NAMES = {
     "BackupKeptWarning": ("safe_io", "BackupKeptWarning"),
 }
 
-__all__ = ["OBJECTIVES", "PRETRAINED", "BackupKeptWarning", "CorruptedFileError",
+__all__ = ["objectives", "PRETRAINED", "BackupKeptWarning", "CorruptedFileError",
            "HashMismatchError", "PresetSpec", "TargetExistsError", "UnverifiedPresetWarning",
            "download", "get", "home", "list", "load", "metadata", "names", "objective_for",
            "register", "register_presets", "run_search", "save_preset", "search_space",

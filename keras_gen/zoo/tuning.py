@@ -21,21 +21,18 @@ from keras_gen.zoo import registry
 
 TUNERS = ("random", "bayesian", "hyperband")
 
-# Objective per family: what "better" means when comparing trials.
-OBJECTIVES = {
-    "autoencoder": ("val_reconstruction_loss", "min"),
-    "vae": ("val_loss", "min"),  # negative ELBO per example
-    "gan": ("val_fid", "min"),
-    "classifier": ("val_loss", "min"),
-}
 
 
-def objective_for(family):
-    """`keras_tuner.Objective` used for a family (validation loss by default)."""
+def objectives():
+    """`{preset name: (metric, direction)}` of every registered preset, from its spec."""
+    return {spec.name: spec.tuning_objective for spec in registry.specs()}
+
+
+def objective_for(name):
+    """`keras_tuner.Objective` a preset's trials are compared by (its spec's `objective`)."""
     import keras_tuner as kt
 
-    name, direction = OBJECTIVES.get(family, ("val_loss", "min"))
-    return kt.Objective(name, direction)
+    return kt.Objective(*registry.get(name).tuning_objective)
 
 
 def _hypermodel_class():
@@ -70,7 +67,7 @@ def _hypermodel_class():
         def fit(self, hp, model, *args, **kwargs):
             kwargs["callbacks"] = progress_bar.with_progress_bar(kwargs.get("callbacks"),
                                                      kwargs.get("verbose", "auto"))
-            if OBJECTIVES.get(self.spec.family, ("",))[0] == "val_fid":
+            if self.spec.tuning_objective[0] == "val_fid":
                 from keras_gen.metrics.metric_eval import MetricEval
 
                 if self.metric_data is None:
@@ -154,7 +151,7 @@ def run_search(name, data, tuner="random", max_trials=10, epochs=5, directory=No
     if not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"epochs must be a positive int, got {epochs!r}.")
     spec = registry.get(name)
-    objective = objective_for(spec.family)
+    objective = objective_for(spec.name)
     fit_kwargs = {"epochs": epochs, "verbose": verbose,
                   "batch_size": batch_size or spec.fit.get("batch_size", 128)}
     if isinstance(data, np.ndarray) and validation_data is None:

@@ -94,7 +94,7 @@ FIT = {"epochs": 30, "batch_size": 64}
 register_presets(
     PresetSpec(name="ae_mnist_28", config=dict(BASE), tiny_config=TINY, fit=FIT,
                search_space=dense_search_space,
-               description="Stacked dense autoencoder 784-512-256-30 on MNIST.",
+               description="Stacked dense autoencoder 784-512-256-30 on MNIST.", bench=("speed",),
                # XLA: 1.64x the images/s of the default (`python tools/bench.py --quick`)
                **{**COMMON, "compile": {**COMMON["compile"], "jit_compile": True}}),
     PresetSpec(name="ae_tied_mnist_28", config={**BASE, "tied_weights": True},

@@ -56,4 +56,5 @@ register_presets(PresetSpec(
     search_space=search_space,
     evaluate=evaluate_generator,  # Frechet distance and coverage, 1,000 samples
     headline_metric="frechet_distance",
+    bench=("speed", "quality"),
 ))

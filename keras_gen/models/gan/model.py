@@ -120,6 +120,10 @@ class GAN(GenerativeModel):
         Goodfellow et al., "Generative Adversarial Nets", 2014.
     """
 
+    # Frechet distance on digit features of the validation images, logged by
+    # the `kg.callbacks.MetricEval` that tuning adds for this objective.
+    TUNING_OBJECTIVE = ("val_fid", "min")
+
     def __init__(self, generator, discriminator, latent_dim, ema=None, replay=None, seed=None,
                  **kwargs):
         super().__init__(seed=seed, **kwargs)

@@ -23,5 +23,6 @@ register_presets(
                  "optimizer": {"class_name": "Adam", "config": {"learning_rate": 3e-3}}},
         fit={"epochs": 25, "batch_size": 32}, search_space=search_space,
         evaluate=evaluate_reconstruction, headline_metric="test_mse",
+        bench=("speed",),
         description="GRU autoencoder on MNIST rows (28 steps x 28 pixels) -> 30-unit code."),
 )

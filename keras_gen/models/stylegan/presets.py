@@ -34,5 +34,6 @@ register_presets(
         search_space=search_space,
         evaluate=evaluate_generator,  # Frechet distance and coverage at psi = 1
         headline_metric="frechet_distance",
+        bench=("speed", "quality"),
     ),
 )

@@ -65,6 +65,8 @@ class VAE(ReconstructionModel):
         Burda, Grosse and Salakhutdinov, "Importance Weighted Autoencoders" (2016).
     """
 
+    TUNING_OBJECTIVE = ("val_loss", "min")  # the negative ELBO per example
+
     default_loss = "binary_crossentropy"
 
     def __init__(self, input_shape, latent_dim, hidden=(512, 256), conv_filters=None,

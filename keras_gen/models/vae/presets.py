@@ -69,7 +69,8 @@ register_presets(
         fit={"epochs": 60, "batch_size": 100, "callbacks": dense_callbacks},
         compile={"jit_compile": True},  # 1.33x the images/s without (tools/bench.py --quick)
         search_space=dense_search_space,
-        description="Dense VAE 784-512-256-16, Bernoulli likelihood, on MNIST.", **COMMON),
+        description="Dense VAE 784-512-256-16, Bernoulli likelihood, on MNIST.",
+        bench=("speed", "quality"), **COMMON),
     PresetSpec(
         name="conv_vae_mnist_28",
         config={"input_shape": (28, 28, 1), "latent_dim": 16, "hidden": (256,),
