@@ -21,7 +21,8 @@ check_backend()
 __version__ = "0.1.0"
 
 __all__ = ["autodiff", "callbacks", "core", "data", "distribute", "export", "layers", "losses",
-           "metrics", "models", "noise", "plot", "progress_bar", "regularizers", "replay", "zoo",
+           "metrics", "models", "noise", "plot", "progress_bar", "regularizers", "replay",
+           "training", "zoo",
            "__version__"]
 _IN_CORE = ("autodiff", "progress_bar")  # leaf modules, also reachable as kg.<name>
 

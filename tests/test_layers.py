@@ -29,6 +29,7 @@ LAYERS = [
     ("families", ["keras_gen.models.*"]),
     ("zoo", ["keras_gen.zoo*"]),
     ("export and callbacks", ["keras_gen.export*", "keras_gen.callbacks*"]),
+    ("training", ["keras_gen.training*"]),
     ("command line and testing", ["keras_gen.commands*", "keras_gen.cli", "keras_gen.testing*",
                                   "keras_gen"]),
 ]

@@ -17,6 +17,7 @@ The fit recipe `spec.fit` is passed to `model.fit` as keyword arguments
 - `"callbacks"`: a callable returning a fresh list of Keras callbacks;
 - `"supervised"`: True to fit on `(images, labels)` instead of images alone.
 
+The training itself is `keras_gen.training` (shared with `keras-gen train`).
 Nothing here knows a family: each preset's recipe and metrics live in its
 `presets.py`. The folder holds the weights without optimizer state unless
 `--keep-optimizer` is given.
@@ -27,12 +28,9 @@ configuration, which only works when it takes the data's shape.
 """
 
 import argparse
-import math
 import os
-import platform
 import shlex
 import sys
-import time
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -51,89 +49,6 @@ def licence(spec):
     name = spec.data["name"]
     return {"weights": WEIGHTS_LICENCE,
             "data": DATA_LICENCES.get(name, f"{name}: see its own licence")}
-
-
-class NonFiniteError(ValueError):
-    """Training produced NaN or infinite weights, logs or metrics; nothing was saved."""
-
-
-def _json_safe(value):
-    """Numbers, strings, lists and dicts as JSON types; callables by qualified name."""
-    import numpy as np
-
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return float(value)
-    if value is None or isinstance(value, str):
-        return value
-    if callable(value):
-        return f"{getattr(value, '__module__', '?')}.{getattr(value, '__qualname__', repr(value))}"
-    return repr(value)
-
-
-def _non_finite(tree, prefix=""):
-    """Paths of the NaN or infinite numbers in a nested metrics dict/list."""
-    bad = []
-    if isinstance(tree, dict):
-        for key, value in tree.items():
-            bad += _non_finite(value, f"{prefix}{key}.")
-    elif isinstance(tree, (list, tuple)):
-        for index, value in enumerate(tree):
-            bad += _non_finite(value, f"{prefix}{index}.")
-    elif isinstance(tree, (int, float)) and not isinstance(tree, bool) and not math.isfinite(tree):
-        bad.append(f"{prefix.rstrip('.')}={tree}")
-    return bad
-
-
-def check_finite(model, logs, metrics):
-    """Raise `NonFiniteError` naming every NaN/infinite weight, log value or metric."""
-    import numpy as np
-
-    bad_weights = [v.path for v in model.weights if not np.all(np.isfinite(np.asarray(v)))]
-    bad_logs = _non_finite(logs)
-    bad_metrics = _non_finite(metrics)
-    if bad_weights or bad_logs or bad_metrics:
-        parts = []
-        if bad_weights:
-            parts.append(f"weights {bad_weights[:5]}" + (" ..." if len(bad_weights) > 5 else ""))
-        if bad_logs:
-            parts.append(f"final logs {bad_logs}")
-        if bad_metrics:
-            parts.append(f"metrics {bad_metrics}")
-        raise NonFiniteError("training diverged, refusing to save: non-finite "
-                             + "; ".join(parts) + ".")
-
-
-def training_data(spec, limit=None):
-    """The training split of `spec.data` as `(x, labels)` arrays (first `limit` examples)."""
-    import keras_gen as kg
-
-    if "name" not in spec.data:
-        raise ValueError(f"{spec.name}: spec.data must hold 'name', got {spec.data!r}.")
-    options = {k: v for k, v in spec.data.items() if k != "name"}
-    x, labels = kg.data.load_arrays(spec.data["name"], "train", **options)
-    if limit is not None:
-        x = x[:limit]
-        labels = None if labels is None else labels[:limit]
-    return x, labels
-
-
-def versions():
-    import keras
-    import numpy
-    import tensorflow as tf
-
-    import keras_gen as kg
-
-    return {"keras_gen": kg.__version__, "tensorflow": tf.__version__, "keras": keras.__version__,
-            "numpy": numpy.__version__, "python": platform.python_version()}
 
 
 def train_preset(spec, out_dir, epochs=None, seed=0, verbose=1, tiny=False, limit=None,
@@ -155,19 +70,16 @@ def train_preset(spec, out_dir, epochs=None, seed=0, verbose=1, tiny=False, limi
             after rounding the weights, so they are what users get) or "float32".
 
     Raises:
-        NonFiniteError: NaN/infinite weights, logs or metrics; nothing is written.
+        keras_gen.training.NonFiniteError: NaN/infinite weights, logs or
+            metrics; nothing is written.
     """
     import keras
-    import numpy as np
 
-    import keras_gen as kg
+    from keras_gen import training
+    from keras_gen.core import store
 
     keras.utils.set_random_seed(seed)
-    x, labels = training_data(spec, limit)
-    fit_kwargs, callbacks, supervised = spec.fit_arguments(epochs)
-    if supervised and labels is None:
-        raise ValueError(f"{spec.name}: the recipe is supervised but data "
-                         f"{spec.data['name']!r} has no labels.")
+    x, labels = training.training_data(spec, limit)
     model = spec.build(tiny=tiny)
     expected = model.expected_input_shape() if hasattr(model, "expected_input_shape") else None
     if tiny and expected is not None and tuple(x.shape[1:]) != tuple(expected):
@@ -177,51 +89,17 @@ def train_preset(spec, out_dir, epochs=None, seed=0, verbose=1, tiny=False, limi
             "configuration with --limit N --epochs 1 instead of --tiny."
         )
     model.compile(**spec.compile)
-    print(f"== {spec.name}: {type(model).__name__}, {model.count_params():,} parameters, "
-          f"{len(x)} training examples of {spec.data['name']}, "
-          f"{fit_kwargs.get('epochs', 1)} epochs", flush=True)
-    start = time.perf_counter()
-    history = model.fit(x, labels if supervised else None, callbacks=callbacks, verbose=verbose,
-                        **fit_kwargs)
-    training_time = time.perf_counter() - start
-    logs = {k: float(np.asarray(v[-1])) for k, v in history.history.items() if len(v)}
-    kg.zoo.store.round_weights(model, storage)
-    metrics = _json_safe(dict(spec.evaluate(model, spec))) if spec.evaluate else {}
-    check_finite(model, logs, metrics)
-    if spec.headline_metric and spec.headline_metric not in metrics:
-        print(f"warning: headline metric {spec.headline_metric!r} is not among the measured "
-              f"metrics {sorted(metrics)}.", file=sys.stderr)
-    recipe = _json_safe(spec.fit)
-    recipe["epochs"] = fit_kwargs.get("epochs", recipe.get("epochs"))
-    recipe["epochs_run"] = len(next(iter(history.history.values()), []))
-    limits = [c for c in callbacks if isinstance(c, kg.callbacks.TimeLimit)]
-    if limits:
-        recipe["stopped_by_time_limit"] = limits[0].stopped_early
-    metadata = {
-        "preset": spec.name,
-        "family": spec.family,
-        "description": spec.description,
-        "data": _json_safe(spec.data),
-        "fit": recipe,
-        "compile": _json_safe(spec.compile),
-        "seed": seed,
-        "training_examples": int(len(x)),
-        "training_time_s": round(training_time, 1),
-        "final_logs": logs,
-        "metrics": metrics,
-        "headline_metric": spec.headline_metric,
-        "command": command or f"python tools/train_zoo.py {spec.name}",
-        "versions": versions(),
-        "licence": licence(spec),
-    }
-    if tiny or limit is not None:
-        metadata["smoke_test"] = {"tiny": tiny, "limit": limit}
+    run = training.train(spec, model, x, labels, epochs=epochs, verbose=verbose)
+    store.round_weights(model, storage)  # the metrics are those of the shipped weights
+    metrics = training.evaluate(run)
+    smoke = {"smoke_test": {"tiny": tiny, "limit": limit}} if tiny or limit is not None else {}
+    metadata = training.metadata(run, seed, command or f"python tools/train_zoo.py {spec.name}",
+                                 licence=licence(spec), **smoke)
     folder = Path(out_dir) / spec.name
-    saved = model if keep_optimizer else without_optimizer(model)
-    metadata = kg.zoo.save_preset(saved, folder, metadata=metadata, storage_dtype=storage,
-                                  overwrite=True)  # retraining replaces its own preset
+    metadata = training.save(run, folder, metadata, overwrite=True,  # retraining replaces it
+                             keep_optimizer=keep_optimizer, storage_dtype=storage)
     size = (folder / "model.weights.h5").stat().st_size
-    print(f"== {spec.name}: trained in {training_time:.1f} s; metrics {metrics}; wrote {folder} "
+    print(f"== {spec.name}: trained in {run.seconds:.1f} s; metrics {metrics}; wrote {folder} "
           f"({size / 1e6:.2f} MB weights)", flush=True)
     return metadata
 
@@ -237,6 +115,7 @@ def compact_preset(spec, out_dir, storage="float16", source=None):
     measurement kept as `metrics_before_compaction`).
     """
     import keras_gen as kg
+    from keras_gen import training
 
     folder = Path(out_dir) / spec.name
     origin = Path(source) if source else folder
@@ -252,14 +131,13 @@ def compact_preset(spec, out_dir, storage="float16", source=None):
     metadata.setdefault("family", spec.family)
     metadata.setdefault("description", spec.description)
     metadata.setdefault("headline_metric", spec.headline_metric)
-    metadata.setdefault("versions", versions())
+    metadata.setdefault("versions", training.versions())
     if "train_minutes" in metadata and "training_time_s" not in metadata:
         metadata["training_time_s"] = round(60 * float(metadata.pop("train_minutes")), 1)
     if isinstance(metadata.get("licence"), str):
         metadata["licence"] = licence(spec)
     kg.zoo.store.round_weights(model, storage)
-    metrics = _json_safe(dict(spec.evaluate(model, spec))) if spec.evaluate else {}
-    check_finite(model, {}, metrics)
+    metrics = training.measure(spec, model)
     metadata["metrics_before_compaction"] = metadata.get("metrics", {})
     metadata["metrics"] = metrics
     metadata.pop("sha256", None)
@@ -269,19 +147,6 @@ def compact_preset(spec, out_dir, storage="float16", source=None):
     print(f"== {spec.name}: stored as {storage}; metrics {metrics} ({size / 1e6:.2f} MB)",
           flush=True)
     return metadata
-
-
-def without_optimizer(model):
-    """A copy of `model` (same config and weights) with no optimizer state.
-
-    `save_weights` of a compiled model also stores the optimizer's slots (two
-    extra copies of the weights for Adam); a shipped preset needs only the
-    weights. Every keras_gen model rebuilds from `get_config()` with all its
-    variables, so the copy is exact.
-    """
-    copy = type(model).from_config(model.get_config())
-    copy.set_weights(model.get_weights())
-    return copy
 
 
 def build_parser():
@@ -328,6 +193,7 @@ def main(argv=None):
         parser.error("--tiny and --limit make smoke-test weights; give --out so they do not "
                      "replace the shipped catalogue.")
     import keras_gen as kg
+    from keras_gen import training
     from keras_gen.core import store
 
     try:
@@ -346,7 +212,7 @@ def main(argv=None):
             train_preset(spec, out_dir, epochs=args.epochs, seed=args.seed, verbose=args.verbose,
                          tiny=args.tiny, limit=args.limit, command=command,
                          keep_optimizer=args.keep_optimizer, storage=args.storage)
-        except NonFiniteError as error:
+        except training.NonFiniteError as error:
             print(f"train_zoo: {spec.name}: {error}", file=sys.stderr)
             failed.append(spec.name)
     if failed:

@@ -12,11 +12,9 @@ and ends with a preset folder `<out>` that `kg.zoo.load(out)` reads.
 import logging
 import shutil
 import sys
-import time
 from pathlib import Path
 
 LOG = logging.getLogger("keras_gen")
-MANY_EPOCHS = 1_000_000  # "until --minutes runs out"
 
 
 def add_arguments(parser):
@@ -124,11 +122,8 @@ def _prepare_out(out, args):
 def run(args):
     """Train `args.name`'s model on `args.data` and save it as a preset at `args.out`."""
     import keras
-    import numpy as np
 
-    import keras_gen as kg
-    from keras_gen import distribute
-    from keras_gen.commands import _guards
+    from keras_gen import distribute, training
 
     spec = preset_for(args.name)
     if spec.fit.get("supervised"):
@@ -139,51 +134,30 @@ def run(args):
     keras.utils.set_random_seed(args.seed)
     x = load_images(args)
     cls = spec.model_class
-    config = dict(spec.config)
-    if args.tiny:
-        config.update(spec.tiny_config)
-    config = cls.config_for_images(config, x.shape[1:])
-    with distribute.get_strategy(args.strategy).scope():
-        model = cls(**config)
-        model.compile(**spec.compile)
-    inputs = cls.images_as_input(x)
-    epochs = args.epochs or (MANY_EPOCHS if args.minutes else None)
-    fit_kwargs, callbacks, _ = spec.fit_arguments(epochs, args.batch_size)
-    if args.minutes or args.epochs:  # the user's budget replaces the recipe's
-        callbacks = [c for c in callbacks if not isinstance(c, kg.callbacks.TimeLimit)]
-    if args.minutes:
-        callbacks.append(kg.callbacks.TimeLimit(args.minutes))
-    guard = _guards.nan_guard()
-    callbacks += [guard, keras.callbacks.BackupAndRestore(str(backup))]
-    if callable(getattr(model, "generate", None)):
-        grids = Path(f"{out}_samples") / "epoch_{epoch:03d}.png"
-        callbacks.append(kg.callbacks.SampleGrid(str(grids), every=args.samples_every,
-                                                 overwrite=args.overwrite))
-        print(f"sample grids: {grids.parent}/", flush=True)
-    print(f"== {spec.name} -> {type(model).__name__} for {x.shape[1]}x{x.shape[2]}x"
-          f"{x.shape[3]} images: {model.count_params():,} parameters, {len(x)} images from "
-          f"{args.data}, {fit_kwargs.get('epochs', 1) if epochs != MANY_EPOCHS else 'until'}"
-          f"{' epochs' if epochs != MANY_EPOCHS else f' {args.minutes} minutes'}", flush=True)
-    start = time.perf_counter()
-    history = model.fit(inputs, callbacks=callbacks, verbose=1, **fit_kwargs)
-    seconds = time.perf_counter() - start
-    bad = _guards.non_finite_weights(model)
-    if guard.diverged or bad:
-        reason = guard.message or f"non-finite weights {bad[:3]}"
-        print(f"keras-gen train: {reason} Nothing was saved.", file=sys.stderr)
+    config = cls.config_for_images({**spec.config, **(spec.tiny_config if args.tiny else {})},
+                                   x.shape[1:])
+    model = training.build(spec, model_class=cls, strategy=distribute.get_strategy(args.strategy),
+                           **config)
+    # the user's budget replaces the recipe's: --minutes alone trains until it is spent
+    epochs = args.epochs or (training.UNTIL_BUDGET if args.minutes else None)
+    minutes = args.minutes if args.minutes or args.epochs else "recipe"
+    callbacks = [keras.callbacks.BackupAndRestore(str(backup))]
+    callbacks += training.sample_grids(model, f"{out}_samples", args.samples_every,
+                                       args.overwrite)
+    shape = "x".join(str(d) for d in x.shape[1:])
+    try:
+        run = training.train(spec, model, cls.images_as_input(x), epochs=epochs,
+                             batch_size=args.batch_size, callbacks=callbacks, minutes=minutes,
+                             source=f"{args.data}, for {shape} images")
+    except training.NonFiniteError as error:
+        print(f"keras-gen train: {error} Nothing was saved.", file=sys.stderr)
         return 1
-    logs = {k: float(np.asarray(v[-1])) for k, v in history.history.items() if len(v)}
-    metadata = {
-        "preset": spec.name, "family": spec.family, "description": spec.description,
-        "data": {"source": str(args.data), "images": int(len(x)),
-                 "image_shape": list(x.shape[1:]), "split": args.split},
-        "epochs": len(history.epoch), "batch_size": fit_kwargs.get("batch_size"),
-        "seed": args.seed, "training_examples": int(len(x)),
-        "training_time_s": round(seconds, 1), "final_logs": logs,
-        "command": " ".join(sys.argv) if sys.argv and "keras-gen" in sys.argv[0] else None,
-    }
-    kg.zoo.save_preset(model, out, metadata=_guards.json_safe(metadata),
-                       overwrite=args.overwrite)
-    print(f"== trained in {seconds:.1f} s; saved {out} (load it with "
+    run.examples = int(len(x))
+    data = {"source": str(args.data), "images": int(len(x)), "image_shape": list(x.shape[1:]),
+            "split": args.split}
+    command = " ".join(sys.argv) if sys.argv and "keras-gen" in sys.argv[0] else None
+    training.save(run, out, training.metadata(run, args.seed, command, data=data),
+                  overwrite=args.overwrite)
+    print(f"== trained in {run.seconds:.1f} s; saved {out} (load it with "
           f"kg.zoo.load({str(out)!r}))", flush=True)
     return 0

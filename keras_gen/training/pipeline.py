@@ -1,0 +1,304 @@
+"""Train a preset spec under its recipe, refuse NaN, evaluate it, save it with metadata.
+
+    x, labels = training_data(spec)
+    model = build(spec)
+    run = train(spec, model, x, labels)     # raises NonFiniteError on divergence
+    evaluate(run)                           # spec.evaluate, checked finite
+    save(run, folder, metadata(run, seed=0, command="..."))
+
+Every step is a plain function so a caller can put its own piece in between
+(the CLI adds sample grids and a backup; the catalogue tool rounds weights to
+float16 before evaluating, so the metrics are those of the shipped weights).
+"""
+
+import dataclasses
+import math
+import platform
+import time
+
+
+class NonFiniteError(ValueError):
+    """Training produced NaN or infinite weights, losses or metrics; nothing was saved."""
+
+
+@dataclasses.dataclass
+class TrainingRun:
+    """What one `train` call produced.
+
+    Attributes:
+        spec: the `PresetSpec` trained.
+        model: the trained model (the last finite weights).
+        history: the `keras.callbacks.History` of `fit`.
+        seconds: wall-clock seconds spent in `fit`.
+        examples: number of training examples.
+        fit_kwargs: the `model.fit` keyword arguments used (epochs, batch size, ...).
+        callbacks: the callbacks `fit` ran with.
+        metrics: `spec.evaluate`'s measurements, once `evaluate(run)` ran.
+    """
+
+    spec: object
+    model: object
+    history: object
+    seconds: float
+    examples: int
+    fit_kwargs: dict
+    callbacks: list
+    metrics: dict = dataclasses.field(default_factory=dict)
+
+    @property
+    def logs(self):
+        """`{name: float}`: the last value of every logged loss and metric."""
+        import numpy as np
+
+        return {k: float(np.asarray(v[-1])) for k, v in self.history.history.items() if len(v)}
+
+    @property
+    def epochs_run(self):
+        return len(self.history.epoch)
+
+    @property
+    def stopped_by_time_limit(self):
+        """True/False when a `TimeLimit` ran, else None."""
+        from keras_gen.core.time_limit import TimeLimit
+
+        limits = [c for c in self.callbacks if isinstance(c, TimeLimit)]
+        return limits[0].stopped_early if limits else None
+
+
+def training_data(spec, limit=None, like=None):
+    """The training split of `spec.data` as `(x, labels)` (the first `limit` examples).
+
+    With `like` (a model), images of another size or channel count are fitted
+    to its `expected_input_shape()`, so a tiny configuration trains on them.
+    """
+    import keras_gen as kg
+
+    if "name" not in spec.data:
+        raise ValueError(f"{spec.name}: spec.data must hold 'name', got {spec.data!r}.")
+    options = {k: v for k, v in spec.data.items() if k != "name"}
+    x, labels = kg.data.load_arrays(spec.data["name"], "train", **options)
+    if limit is not None:
+        x, labels = x[:limit], None if labels is None else labels[:limit]
+    shape = like.expected_input_shape() if hasattr(like, "expected_input_shape") else None
+    if shape is not None and x.ndim == 4 and tuple(x.shape[1:]) != tuple(shape):
+        x = kg.data.fit_size(x, tuple(shape[:2]), pad=False)
+        if x.shape[-1] != shape[-1]:
+            x = x.mean(axis=-1, keepdims=True) if shape[-1] == 1 else x.repeat(shape[-1], -1)
+    return x, labels
+
+
+def build(spec, tiny=False, strategy=None, model_class=None, **overrides):
+    """A fresh model of `spec`, compiled with `spec.compile`, inside `strategy`'s scope.
+
+    `model_class`/`overrides` let a caller build the preset's architecture for
+    other data (`config_for_images`); by default it is `spec.build(tiny)`.
+    """
+    import contextlib
+
+    scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
+    with scope:
+        if model_class is None:
+            model = spec.build(tiny=tiny, **overrides)
+        else:
+            model = model_class(**overrides)
+        model.compile(**spec.compile)
+    return model
+
+
+UNTIL_BUDGET = 1_000_000  # epochs meaning "until the minutes are spent"
+
+
+def train(spec, model, x, labels=None, epochs=None, batch_size=None, callbacks=(),
+          minutes="recipe", verbose=1, source=None):
+    """Fit `model` on `x` by `spec`'s recipe; returns a `TrainingRun`.
+
+    Args:
+        spec: the `PresetSpec` whose `fit` recipe (epochs, batch size, its
+            callbacks, a "minutes" budget, supervised or not) is followed.
+        model: a compiled model (see `build`).
+        x: training examples (a numpy array, or any input `fit` takes when
+            `batch_size` does not apply).
+        labels: labels for a supervised recipe.
+        epochs, batch_size: override the recipe's.
+        callbacks: extra callbacks, after the recipe's.
+        minutes: the wall-clock budget: "recipe" (the recipe's "minutes", if
+            any), None (none) or a number of minutes. With `epochs=UNTIL_BUDGET`
+            training runs until the budget is spent.
+        verbose: `fit`'s verbosity (1: Keras' progress bar).
+        source: what to call the data in the opening line (default: `spec.data["name"]`).
+
+    Raises:
+        NonFiniteError: a loss became NaN/inf (training stopped, the last
+            finite weights restored) or a weight is not finite.
+        ValueError: a supervised recipe without labels.
+    """
+    from keras_gen.callbacks import DivergenceGuard
+    from keras_gen.core.time_limit import TimeLimit
+
+    fit_kwargs, recipe_callbacks, supervised = spec.fit_arguments(epochs, batch_size)
+    if supervised and labels is None:
+        raise ValueError(f"{spec.name}: the recipe is supervised but its data "
+                         f"{spec.data.get('name')!r} has no labels.")
+    if minutes != "recipe":
+        recipe_callbacks = [c for c in recipe_callbacks if not isinstance(c, TimeLimit)]
+        if minutes is not None:
+            recipe_callbacks.append(TimeLimit(minutes))
+    guard = DivergenceGuard(verbose=1)
+    all_callbacks = recipe_callbacks + list(callbacks) + [guard]
+    examples = len(x) if hasattr(x, "__len__") else 0
+    epochs_text = "" if fit_kwargs.get("epochs") == UNTIL_BUDGET else \
+        f"{fit_kwargs.get('epochs', 1)} epochs"
+    minutes_text = "" if minutes in ("recipe", None) else f"{minutes} minutes"
+    budget = " or ".join(t for t in (epochs_text, minutes_text) if t)
+    print(f"== {spec.name}: {type(model).__name__}, {model.count_params():,} parameters, "
+          f"{examples} training examples of {source or spec.data.get('name')}, {budget}",
+          flush=True)
+    start = time.perf_counter()
+    history = model.fit(x, labels if supervised else None, callbacks=all_callbacks,
+                        verbose=verbose, **fit_kwargs)
+    run = TrainingRun(spec, model, history, time.perf_counter() - start, examples, fit_kwargs,
+                      all_callbacks)
+    problems = [guard.message] if guard.diverged else []
+    problems += _non_finite_weights(model) + _non_finite(run.logs, "final logs ")
+    if problems:
+        raise NonFiniteError("training diverged, refusing to save: " + "; ".join(problems) + ".")
+    return run
+
+
+def sample_grids(model, folder, every=1, overwrite=False):
+    """`[SampleGrid]` writing `folder/epoch_NNN.png` for a model that generates, else `[]`."""
+    from pathlib import Path
+
+    from keras_gen.callbacks import SampleGrid
+
+    if not callable(getattr(model, "generate", None)):
+        return []
+    grids = Path(folder) / "epoch_{epoch:03d}.png"
+    print(f"sample grids: {grids.parent}/", flush=True)
+    return [SampleGrid(str(grids), every=every, overwrite=overwrite)]
+
+
+def evaluate(run):
+    """Measure `spec.evaluate(model, spec)` into `run.metrics`; returns them (see `measure`)."""
+    run.metrics = measure(run.spec, run.model)
+    return run.metrics
+
+
+def measure(spec, model):
+    """`spec.evaluate(model, spec)` as JSON-safe numbers (`{}` without an `evaluate`).
+
+    Raises:
+        NonFiniteError: a metric is NaN or infinite.
+    """
+    metrics = json_safe(dict(spec.evaluate(model, spec))) if spec.evaluate else {}
+    bad = _non_finite(metrics, "metrics ")
+    if bad:
+        raise NonFiniteError("training diverged, refusing to save: " + "; ".join(bad) + ".")
+    if spec.headline_metric and spec.evaluate and spec.headline_metric not in metrics:
+        print(f"warning: headline metric {spec.headline_metric!r} is not among the measured "
+              f"metrics {sorted(metrics)}.", flush=True)
+    return metrics
+
+
+def versions():
+    """Versions of keras_gen, TensorFlow, Keras, numpy and Python (for the metadata)."""
+    import keras
+    import numpy
+    import tensorflow as tf
+
+    import keras_gen as kg
+
+    return {"keras_gen": kg.__version__, "tensorflow": tf.__version__, "keras": keras.__version__,
+            "numpy": numpy.__version__, "python": platform.python_version()}
+
+
+def metadata(run, seed, command, data=None, **extra):
+    """The preset metadata of a run: what was trained, on what, how, and what it measured.
+
+    Args:
+        run: a `TrainingRun`.
+        seed: the global seed the run started from.
+        command: the command line that reproduces it.
+        data: what it trained on (default: `spec.data`).
+        **extra: further entries (e.g. "licence", "smoke_test").
+    """
+    spec = run.spec
+    recipe = json_safe(spec.fit)
+    recipe["epochs"] = run.fit_kwargs.get("epochs", recipe.get("epochs"))
+    recipe["epochs_run"] = run.epochs_run
+    if run.stopped_by_time_limit is not None:
+        recipe["stopped_by_time_limit"] = run.stopped_by_time_limit
+    return json_safe({
+        "preset": spec.name, "family": spec.family, "description": spec.description,
+        "data": dict(spec.data) if data is None else data, "fit": recipe,
+        "compile": spec.compile, "epochs": run.epochs_run,
+        "batch_size": run.fit_kwargs.get("batch_size"), "seed": seed,
+        "training_examples": int(run.examples), "training_time_s": round(run.seconds, 1),
+        "final_logs": run.logs, "metrics": run.metrics, "headline_metric": spec.headline_metric,
+        "command": command, "versions": versions(), **extra})
+
+
+def save(run, folder, metadata, overwrite=False, keep_optimizer=True, storage_dtype="float32"):
+    """Write the run's model as a preset folder (`kg.zoo.save_preset`); returns its metadata.
+
+    Without `keep_optimizer` the folder holds the weights alone: a copy of the
+    model rebuilt from its config carries no optimizer slots.
+    """
+    from keras_gen.core import store
+
+    model = run.model
+    if not keep_optimizer:
+        model = type(model).from_config(model.get_config())
+        model.set_weights(run.model.get_weights())
+    return store.save_preset(model, folder, metadata=metadata, storage_dtype=storage_dtype,
+                             overwrite=overwrite)
+
+
+def json_safe(value):
+    """Numbers, strings, lists and dicts as JSON types; callables by qualified name."""
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value)
+    if value is None or isinstance(value, str):
+        return value
+    if callable(value):
+        return f"{getattr(value, '__module__', '?')}.{getattr(value, '__qualname__', repr(value))}"
+    return repr(value)
+
+
+def _non_finite(tree, label, prefix=""):
+    """`["<label>[paths=values]"]` naming the NaN/infinite numbers of a nested dict/list."""
+    found = _non_finite_paths(tree, prefix)
+    return [f"non-finite {label}{found}"] if found else []
+
+
+def _non_finite_paths(tree, prefix=""):
+    bad = []
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            bad += _non_finite_paths(value, f"{prefix}{key}.")
+    elif isinstance(tree, (list, tuple)):
+        for index, value in enumerate(tree):
+            bad += _non_finite_paths(value, f"{prefix}{index}.")
+    elif isinstance(tree, (int, float)) and not isinstance(tree, bool) and not math.isfinite(tree):
+        bad.append(f"{prefix.rstrip('.')}={tree}")
+    return bad
+
+
+def _non_finite_weights(model):
+    import numpy as np
+
+    bad = [v.path for v in model.weights
+           if np.issubdtype(np.asarray(v).dtype, np.floating) and not np.all(np.isfinite(v))]
+    if not bad:
+        return []
+    return [f"non-finite weights {bad[:5]}" + (" ..." if len(bad) > 5 else "")]
