@@ -13,6 +13,56 @@ _ALIASES = {}
 
 
 FIT_TOOL_KEYS = ("callbacks", "supervised", "minutes")
+RELATIONS = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
+             ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
+
+
+@dataclasses.dataclass(frozen=True)
+class Bound:
+    """One condition of a quality floor: `metric relation reference`.
+
+    Args:
+        metric: a key of the preset's `evaluate` dict.
+        relation: "<", "<=", ">" or ">=".
+        reference: what the metric is compared with: a number; the name of
+            another metric of the same evaluation (e.g. the corrupted input's
+            error); "preset:metric", a metric in another shipped preset's
+            metadata (e.g. "dcgan_mnist_28:frechet_distance"); or a baseline
+            `fn(spec) -> float` measured on the preset's data (e.g. PCA).
+    """
+
+    metric: str
+    relation: str
+    reference: object
+
+    def __post_init__(self):
+        if self.relation not in RELATIONS:
+            raise ValueError(f"Bound relation must be one of {sorted(RELATIONS)}, got "
+                             f"{self.relation!r}.")
+
+    def holds(self, measured, reference):
+        return bool(RELATIONS[self.relation](measured, reference))
+
+    def describe(self):
+        reference = self.reference
+        name = getattr(reference, "__name__", None) if callable(reference) else None
+        return f"{self.metric} {self.relation} {name or reference}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Floor:
+    """The quality a preset must reach when trained by its recipe on its data.
+
+    Args:
+        bounds: the `Bound`s its evaluation must meet.
+        minutes: the training (the `fit` call) must end within this many
+            minutes on the reference machine (2 cores); None: no time bound.
+        doc: the page that reports the measured floor.
+    """
+
+    bounds: tuple = ()
+    minutes: float = None
+    doc: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,6 +97,11 @@ class PresetSpec:
         bench: the `tools/bench.py` jobs that measure this preset by default:
             "speed" (throughput, defaults, export, profile) and "quality"
             (quality against training time, which needs `evaluate`).
+        floor: the `Floor` `tools/floors.py` measures this preset against.
+        report: optional `fn(model, spec, images_dir) -> dict` of the family's
+            extra figures in a floor report (e.g. StyleGAN's truncation
+            sweep), which may write PNGs into `images_dir`; its "conditions"
+            (`{name: bool}`) are part of the floor.
     """
 
     name: str
@@ -64,6 +119,8 @@ class PresetSpec:
     headline_metric: str = ""
     objective: tuple = ()
     bench: tuple = ()
+    floor: object = None
+    report: object = None
 
     @property
     def tuning_objective(self):

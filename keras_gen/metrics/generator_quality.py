@@ -6,6 +6,15 @@ shipped digit classifier's feature space: Frechet distance and mode coverage.
 
 import numpy as np
 
+from keras_gen.core.registry import Bound, Floor
+
+
+def generator_floor(frechet_below, classes, minutes, doc):
+    """A generator's quality floor: Frechet distance below `frechet_below` (a number or
+    "preset:frechet_distance") and at least `classes` digit classes, within `minutes`."""
+    return Floor((Bound("frechet_distance", "<", frechet_below),
+                  Bound("classes_covered", ">=", classes)), minutes=minutes, doc=doc)
+
 
 def test_images(spec):
     """The preset's test split at its training size, in [0, 1]."""

@@ -29,8 +29,13 @@ def family_names():
 
 
 def discover():
-    """Import every family (its presets register themselves); returns `{name: module}`."""
-    return {name: importlib.import_module(f"{__name__}.{name}") for name in family_names()}
+    """Import every family and its `presets` (which register themselves); returns
+    `{name: family package}`."""
+    families = {}
+    for name in family_names():
+        families[name] = importlib.import_module(f"{__name__}.{name}")
+        importlib.import_module(f"{__name__}.{name}.presets")
+    return families
 
 
 def _exports():

@@ -3,7 +3,7 @@
 import numpy as np
 
 from keras_gen import noise as noise_lib
-from keras_gen.core.registry import PresetSpec, register_presets
+from keras_gen.core.registry import Bound, Floor, PresetSpec, register_presets
 from keras_gen.models.autoencoder.model import Autoencoder
 from keras_gen.regularizers.sparsity import KLSparsity
 
@@ -51,6 +51,40 @@ def evaluate_reconstruction(model, spec):
     return metrics
 
 
+def pca_baseline(components):
+    """A floor reference: test MSE of PCA with `components` components fitted on the training split.
+
+    Returns `fn(spec) -> float`, named `pca_<components>_test_mse` in floor reports.
+    """
+
+    def baseline(spec):
+        from sklearn.decomposition import PCA
+
+        from keras_gen import data
+
+        train, _ = data.load_arrays(**{**spec.data, "split": "train"})
+        test, _ = data.load_arrays(**{**spec.data, "split": "test"})
+        train, test = train.reshape(len(train), -1), test.reshape(len(test), -1)
+        pca = PCA(components, random_state=0).fit(train)
+        return float(np.mean((pca.inverse_transform(pca.transform(test)) - test) ** 2))
+
+    baseline.__name__ = f"pca_{components}_test_mse"
+    return baseline
+
+
+# Every autoencoder trains by its recipe within 3 minutes on 2 cores.
+MINUTES = 3.0
+DOC = "docs/autoencoders.md"
+BELOW_PCA_30 = Bound("test_mse", "<", pca_baseline(30))
+SPARSE_CODES = (Bound("test_mean_code_activation", ">", 0.05),
+                Bound("test_mean_code_activation", "<", 0.2))
+
+
+def floor(*bounds):
+    """The autoencoders' floor: `bounds` within `MINUTES` of training."""
+    return Floor(bounds=bounds, minutes=MINUTES, doc=DOC)
+
+
 def dense_search_space(hp):
     """Width, code size and learning rate of a dense autoencoder."""
     width = hp.Choice("hidden_units", [128, 256, 512])
@@ -95,28 +129,31 @@ register_presets(
     PresetSpec(name="ae_mnist_28", config=dict(BASE), tiny_config=TINY, fit=FIT,
                search_space=dense_search_space,
                description="Stacked dense autoencoder 784-512-256-30 on MNIST.", bench=("speed",),
+               floor=floor(BELOW_PCA_30),
                # XLA: 1.64x the images/s of the default (`python tools/bench.py --quick`)
                **{**COMMON, "compile": {**COMMON["compile"], "jit_compile": True}}),
     PresetSpec(name="ae_tied_mnist_28", config={**BASE, "tied_weights": True},
                tiny_config=TINY, fit=FIT, search_space=dense_search_space,
                description="Dense autoencoder with tied weights (decoder = encoder kernels "
-                           "transposed).", **COMMON),
+                           "transposed).", floor=floor(), **COMMON),
     PresetSpec(name="ae_denoising_mnist_28",
                config={**BASE, "noise": noise_lib.Gaussian(0.3)}, tiny_config=TINY, fit=FIT,
                search_space=denoising_search_space,
-               description="Denoising dense autoencoder (Gaussian noise, stddev 0.3).", **COMMON),
+               description="Denoising dense autoencoder (Gaussian noise, stddev 0.3).",
+               floor=floor(Bound("test_denoising_mse", "<", "test_noisy_input_mse")), **COMMON),
     PresetSpec(name="ae_sparse_mnist_28",
                config={"input_shape": MNIST, "hidden": (512,), "code_dim": 256,
                        "code_activation": "sigmoid", "sparsity": SPARSE},
                tiny_config={"hidden": (16,), "code_dim": 8}, fit=FIT,
                search_space=sparse_search_space,
                description="Sparse dense autoencoder: 256 sigmoid code units, KL sparsity to "
-                           "rate 0.1.", **COMMON),
+                           "rate 0.1.", floor=floor(*SPARSE_CODES), **COMMON),
     PresetSpec(name="ae_overcomplete_mnist_28",
                config={"input_shape": MNIST, "hidden": (1024,), "code_dim": 1024,
                        "code_activation": "sigmoid", "sparsity": SPARSE},
                tiny_config={"input_shape": (4, 4, 1), "hidden": (8,), "code_dim": 32},
                fit={"epochs": 20, "batch_size": 64}, search_space=overcomplete_search_space,
                description="Overcomplete sparse autoencoder: 1024 sigmoid code units > 784 "
-                           "pixels, KL sparsity to rate 0.1.", **COMMON),
+                           "pixels, KL sparsity to rate 0.1.",
+               floor=floor(BELOW_PCA_30, *SPARSE_CODES), **COMMON),
 )

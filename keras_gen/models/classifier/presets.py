@@ -7,7 +7,7 @@ import math
 import keras
 import numpy as np
 
-from keras_gen.core.registry import PresetSpec, register_presets
+from keras_gen.core.registry import Bound, Floor, PresetSpec, register_presets
 from keras_gen.models.classifier.model import DigitClassifier
 
 
@@ -72,6 +72,7 @@ register_presets(PresetSpec(
     data={"name": "mnist"},
     compile={},
     fit={"epochs": 30, "batch_size": 64, "supervised": True, "callbacks": training_callbacks},
+    floor=Floor((Bound("test_accuracy", ">=", 0.98),), minutes=10.0, doc="docs/evaluation.md"),
     description="small CNN on the 4,000 training digits; the feature space of kg.metrics",
     evaluate=evaluate,
     headline_metric="test_accuracy",

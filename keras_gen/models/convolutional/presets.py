@@ -2,9 +2,11 @@
 
 from keras_gen.core.registry import PresetSpec, register_presets
 from keras_gen.models.autoencoder.presets import (
+    BELOW_PCA_30,
     MNIST,
     adam,
     evaluate_reconstruction,
+    floor,
 )
 from keras_gen.models.convolutional.model import ConvAutoencoder
 
@@ -24,6 +26,6 @@ register_presets(
         data={"name": "mnist"}, compile={"loss": "binary_crossentropy"},
         fit={"epochs": 15, "batch_size": 64}, search_space=search_space,
         evaluate=evaluate_reconstruction, headline_metric="test_mse",
-        bench=("speed",),
+        bench=("speed",), floor=floor(BELOW_PCA_30),
         description="Convolutional autoencoder 28x28 -> 14x14x32 -> 7x7x64 -> 30 on MNIST."),
 )

@@ -3,7 +3,7 @@
 import keras
 
 from keras_gen.core.registry import PresetSpec, register_presets
-from keras_gen.metrics.generator_quality import evaluate_generator
+from keras_gen.metrics.generator_quality import evaluate_generator, generator_floor
 from keras_gen.models.dcgan.model import DCGAN
 
 
@@ -48,7 +48,7 @@ register_presets(PresetSpec(
     # in three `python tools/bench.py --quick` runs (docs/performance.md)
     compile={"g_optimizer": adam_config(), "d_optimizer": adam_config(),
              "steps_per_execution": 8},
-    # the quality floor of issue #6: at most 10 minutes on 2 cores (docs/gan.md)
+    # at most the quality floor's 10 minutes on 2 cores (docs/gan.md)
     fit={"epochs": 60, "batch_size": 32, "minutes": 10},
     aliases=("dcgan",),
     description="DCGAN (transposed-conv generator, strided-conv discriminator, batch norm) "
@@ -57,4 +57,5 @@ register_presets(PresetSpec(
     evaluate=evaluate_generator,  # Frechet distance and coverage, 1,000 samples
     headline_metric="frechet_distance",
     bench=("speed", "quality"),
+    floor=generator_floor(20.0, 9, minutes=10, doc="docs/gan.md"),
 ))

@@ -1,9 +1,10 @@
 """ProGAN presets: `progan_mnist_32` (alias "progan")."""
 
 from keras_gen.core.registry import PresetSpec, register_presets
-from keras_gen.metrics.generator_quality import evaluate_generator
+from keras_gen.metrics.generator_quality import evaluate_generator, generator_floor
 from keras_gen.models.progan.model import ProGAN
 from keras_gen.models.progressive import recipes
+from keras_gen.models.progressive.report import growth_report
 
 
 def search_space(hp):
@@ -25,12 +26,14 @@ register_presets(
                      "phase_images": 8},
         data=dict(recipes.DATA),
         compile={},
-        fit=recipes.fit_recipe(minutes=30),  # the floor of issue #7
+        fit=recipes.fit_recipe(minutes=30),  # the quality floor's budget
         aliases=("progan",),
         description="Progressive GAN grown 4x4 -> 32x32 on MNIST digits padded to 32",
         search_space=search_space,
         evaluate=evaluate_generator,  # Frechet distance and coverage, 1,000 samples
         headline_metric="frechet_distance",
         bench=("speed", "quality"),
+        floor=generator_floor(20.0, 9, minutes=30, doc="docs/progan.md"),
+        report=growth_report,
     ),
 )

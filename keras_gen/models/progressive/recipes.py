@@ -4,7 +4,7 @@ Both presets grow 4x4 -> 32x32 on the MNIST digits padded to 32: six phases of
 `PHASE_IMAGES` (30,000 images), then they stay at 32x32 until their time
 budget (the quality floors: 30 minutes for ProGAN, 60 for StyleGAN, on 2
 cores) or `EPOCHS` epochs of the 4,000 digits (430,000 images) end training.
-`tools/floors_progan.py` / `tools/floors_stylegan.py` run exactly this recipe.
+`python tools/floors.py progan stylegan` runs exactly this recipe against their floors.
 """
 
 PHASE_IMAGES = 5_000

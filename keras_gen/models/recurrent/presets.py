@@ -1,7 +1,12 @@
 """Preset of the recurrent autoencoder (MNIST digits read row by row)."""
 
-from keras_gen.core.registry import PresetSpec, register_presets
-from keras_gen.models.autoencoder.presets import adam, evaluate_reconstruction
+from keras_gen.core.registry import Bound, PresetSpec, register_presets
+from keras_gen.models.autoencoder.presets import (
+    adam,
+    evaluate_reconstruction,
+    floor,
+    pca_baseline,
+)
 from keras_gen.models.recurrent.model import RecurrentAutoencoder
 
 
@@ -23,6 +28,6 @@ register_presets(
                  "optimizer": {"class_name": "Adam", "config": {"learning_rate": 3e-3}}},
         fit={"epochs": 25, "batch_size": 32}, search_space=search_space,
         evaluate=evaluate_reconstruction, headline_metric="test_mse",
-        bench=("speed",),
+        bench=("speed",), floor=floor(Bound("test_mse", "<", pca_baseline(10))),
         description="GRU autoencoder on MNIST rows (28 steps x 28 pixels) -> 30-unit code."),
 )

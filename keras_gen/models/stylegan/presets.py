@@ -1,9 +1,10 @@
 """StyleGAN presets: `stylegan_mnist_32` (alias "stylegan")."""
 
 from keras_gen.core.registry import PresetSpec, register_presets
-from keras_gen.metrics.generator_quality import evaluate_generator
+from keras_gen.metrics.generator_quality import evaluate_generator, generator_floor
 from keras_gen.models.progressive import recipes
 from keras_gen.models.stylegan.model import StyleGAN
+from keras_gen.models.stylegan.report import style_report
 
 
 def search_space(hp):
@@ -27,7 +28,7 @@ register_presets(
                      "filters": [8, 8], "phase_images": 8},
         data=dict(recipes.DATA),
         compile={},
-        fit=recipes.fit_recipe(minutes=60),  # the floor of issue #8
+        fit=recipes.fit_recipe(minutes=60),  # the quality floor's budget
         aliases=("stylegan",),
         description="StyleGAN (mapping, modulated synthesis, noise, mixing, truncation) "
                     "grown 4x4 -> 32x32 on MNIST digits padded to 32",
@@ -35,5 +36,8 @@ register_presets(
         evaluate=evaluate_generator,  # Frechet distance and coverage at psi = 1
         headline_metric="frechet_distance",
         bench=("speed", "quality"),
+        floor=generator_floor("dcgan_mnist_28:frechet_distance", 10, minutes=60,
+                              doc="docs/stylegan.md"),
+        report=style_report,
     ),
 )

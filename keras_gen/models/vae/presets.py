@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from keras_gen.core.registry import PresetSpec, register_presets
+from keras_gen.core.registry import Bound, Floor, PresetSpec, register_presets
 from keras_gen.models.autoencoder.presets import adam
 from keras_gen.models.vae.kl_warmup import KLWarmup
 from keras_gen.models.vae.model import VAE
@@ -70,7 +70,9 @@ register_presets(
         compile={"jit_compile": True},  # 1.33x the images/s without (tools/bench.py --quick)
         search_space=dense_search_space,
         description="Dense VAE 784-512-256-16, Bernoulli likelihood, on MNIST.",
-        bench=("speed", "quality"), **COMMON),
+        bench=("speed", "quality"),
+        floor=Floor((Bound("test_nll_nats", "<=", 100.0),), minutes=2.0, doc="docs/vae.md"),
+        **COMMON),
     PresetSpec(
         name="conv_vae_mnist_28",
         config={"input_shape": (28, 28, 1), "latent_dim": 16, "hidden": (256,),
@@ -80,5 +82,7 @@ register_presets(
         fit={"epochs": 40, "batch_size": 100, "callbacks": conv_callbacks},
         search_space=conv_search_space,
         description="Convolutional VAE (16, 32 filters), 16-d latent, Bernoulli likelihood, "
-                    "on MNIST.", **COMMON),
+                    "on MNIST.",
+        floor=Floor((Bound("test_nll_nats", "<=", 100.0),), minutes=3.0, doc="docs/vae.md"),
+        **COMMON),
 )
