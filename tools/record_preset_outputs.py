@@ -10,6 +10,12 @@ Per preset, `<name>/<kind>` arrays: `samples` (`generate(4, seed=0)`) for
 generative models, `reconstructions` (`reconstruct` of the first 4 test
 images) for autoencoders and VAEs, `logits` (`call` on 4 test images) for the
 classifier.
+
+Bit-identity holds on one kind of machine: TensorFlow's CPU kernels (oneDNN)
+pick their instructions by the processor's features (AVX2, AVX-512, AMX), and
+convolutions then round differently in the last bits. The file records the
+`machine_signature()` it was written on; elsewhere the test allows
+`CROSS_MACHINE_ATOL` (outputs in [0, 1]; seen: up to 3e-6 between two Xeons).
 """
 
 import argparse
@@ -21,6 +27,29 @@ sys.path.insert(0, str(ROOT))
 
 REFERENCE = ROOT / "tests" / "data" / "preset_outputs.npz"
 N = 4
+SIGNATURE_KEY = "__machine__"
+CROSS_MACHINE_ATOL = 1e-5
+
+
+def machine_signature():
+    """What decides the CPU kernels' rounding: architecture, processor feature flags
+    (hashed), core count (how work is split), TensorFlow and Keras versions."""
+    import hashlib
+    import os
+    import platform
+
+    import keras
+    import tensorflow as tf
+
+    flags = ""
+    try:
+        with open("/proc/cpuinfo") as handle:
+            flags = next((line for line in handle if line.startswith("flags")), "")
+    except OSError:
+        flags = platform.processor()
+    digest = hashlib.sha256(" ".join(sorted(flags.split())).encode()).hexdigest()[:16]
+    return (f"{platform.machine()} flags:{digest} cores:{os.cpu_count()} tf:{tf.__version__} "
+            f"keras:{keras.__version__}")
 
 
 def preset_outputs(name):
@@ -59,7 +88,7 @@ def main(argv=None):
 
     from keras_gen.core import safe_io
 
-    arrays = {}
+    arrays = {SIGNATURE_KEY: np.array(machine_signature())}
     for name in shipped_presets():
         print(f"recording {name} ...", flush=True)
         for kind, value in preset_outputs(name).items():
@@ -67,7 +96,7 @@ def main(argv=None):
     with safe_io.atomic_path(args.out) as tmp:
         with open(tmp, "wb") as handle:
             np.savez_compressed(handle, **arrays)
-    print(f"wrote {args.out} ({len(arrays)} arrays)")
+    print(f"wrote {args.out} ({len(arrays) - 1} arrays, machine {arrays[SIGNATURE_KEY]})")
     return 0
 
 

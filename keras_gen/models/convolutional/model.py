@@ -24,12 +24,8 @@ class ConvAutoencoder(AutoencoderBase):
         code_dim: int or None. Size of a dense code; None keeps the last
             feature map as the code. Defaults to `None`.
         kernel_size: int. Square kernel size. Defaults to `3`.
-        noise: None or a `kg.noise` object (denoising, training only).
-        sparsity: None or a `kg.regularizers` sparsity penalty on the code.
-        activation: activation name of hidden layers. Defaults to "relu".
-        code_activation: activation name of the code. Defaults to "linear".
-        output_activation: activation name of the output. Defaults to "sigmoid".
-        seed: int or None. Seed of the noise draws.
+        noise, sparsity, activation, code_activation, output_activation, seed:
+            as for `kg.models.Autoencoder` (same defaults).
 
     Example:
         >>> ae = kg.models.ConvAutoencoder((28, 28, 1), filters=(32, 64), code_dim=30)

@@ -8,8 +8,8 @@ from keras_gen.core import validation
 from keras_gen.layers.equalized import EqualizedConv2D, EqualizedDense
 from keras_gen.layers.pixel_norm import PixelNorm
 from keras_gen.models.progressive import growth
-from keras_gen.models.progressive.networks import check_filters, leaky
-from keras_gen.models.progressive.schedule import num_stages, resolution_of
+from keras_gen.models.progressive.networks import check_geometry, leaky
+from keras_gen.models.progressive.schedule import resolution_of
 
 
 def _start_block(latent_dim, filters):
@@ -59,11 +59,9 @@ class ProGANGenerator(keras.Model):
 
     def __init__(self, resolution=32, channels=1, latent_dim=128, filters=64, **kwargs):
         super().__init__(**kwargs)
-        self.stages = num_stages(resolution)
+        self.stages, self.channels, self.filters = check_geometry(resolution, channels, filters)
         self.resolution = resolution
-        self.channels = validation.check_positive_int(channels, "channels")
         self.latent_dim = validation.check_positive_int(latent_dim, "latent_dim")
-        self.filters = check_filters(filters, self.stages)
         self.start = _start_block(self.latent_dim, self.filters[0])
         self.up_blocks = [
             _up_block(resolution_of(k), self.filters[k - 1], self.filters[k], f"block_{k}")

@@ -26,6 +26,13 @@ def check_filters(filters, stages, name="filters"):
             f"{[resolution_of(s) for s in range(stages)]}), got {len(values)}: {list(values)}.")
     return values
 
+def check_geometry(resolution, channels, filters):
+    """`(stages, channels, filters per stage)` of a progressive network growing to `resolution`."""
+    stages = num_stages(resolution)
+    return (stages, validation.check_positive_int(channels, "channels"),
+            check_filters(filters, stages))
+
+
 def leaky(x):
     return keras.layers.LeakyReLU(negative_slope=LEAKY_SLOPE)(x)
 
@@ -73,10 +80,8 @@ class ProgressiveDiscriminator(keras.Model):
 
     def __init__(self, resolution=32, channels=1, filters=64, group_size=4, **kwargs):
         super().__init__(**kwargs)
-        self.stages = num_stages(resolution)
+        self.stages, self.channels, self.filters = check_geometry(resolution, channels, filters)
         self.resolution = resolution
-        self.channels = validation.check_positive_int(channels, "channels")
-        self.filters = check_filters(filters, self.stages)
         if isinstance(group_size, bool) or not isinstance(group_size, int) or group_size < 0:
             raise ValueError(f"group_size must be an int >= 0, got {group_size!r}.")
         self.group_size = group_size

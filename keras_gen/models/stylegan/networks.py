@@ -9,8 +9,8 @@ from keras_gen.layers.pixel_norm import PixelNorm
 from keras_gen.layers.precision import OUTPUT_DTYPE
 from keras_gen.layers.style import ConstantInput, ModulatedConv2D, NoiseInjection
 from keras_gen.models.progressive import growth
-from keras_gen.models.progressive.networks import LEAKY_SLOPE, check_filters, leaky
-from keras_gen.models.progressive.schedule import num_stages, resolution_of
+from keras_gen.models.progressive.networks import LEAKY_SLOPE, check_geometry, leaky
+from keras_gen.models.progressive.schedule import resolution_of
 
 MAPPING_LR_MULTIPLIER = 0.01
 LAYERS_PER_STAGE = 2
@@ -100,11 +100,9 @@ class StyleSynthesis(keras.Model):
 
     def __init__(self, resolution=32, channels=1, w_dim=128, filters=64, **kwargs):
         super().__init__(**kwargs)
-        self.stages = num_stages(resolution)
+        self.stages, self.channels, self.filters = check_geometry(resolution, channels, filters)
         self.resolution = resolution
-        self.channels = validation.check_positive_int(channels, "channels")
         self.w_dim = validation.check_positive_int(w_dim, "w_dim")
-        self.filters = check_filters(filters, self.stages)
         self.num_ws = LAYERS_PER_STAGE * self.stages
         self.blocks = [
             _synthesis_block(k, self.w_dim, self.filters[k - 1] if k else None, self.filters[k])
