@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import keras_gen as kg
-from keras_gen.export import exporter
+from keras_gen.export import digests
 from keras_gen.testing.models import TinyAutoencoder, register_test_preset
 
 CorruptedFileError = kg.zoo.CorruptedFileError
@@ -276,10 +276,10 @@ def test_tflite_without_digest_still_loads(files):
     content = files["tflite"].read_bytes()
     model = schema.ModelT.InitFromObj(schema.Model.GetRootAs(content, 0))
     model.metadata = [m for m in model.metadata
-                      if m.name not in (exporter.TFLITE_DIGEST_NAME,
-                                        exporter.TFLITE_DIGEST_NAME.encode())]
+                      if m.name not in (digests.TFLITE_DIGEST_NAME,
+                                        digests.TFLITE_DIGEST_NAME.encode())]
     builder = flatbuffers.Builder(len(content))
-    builder.Finish(model.Pack(builder), file_identifier=exporter.TFLITE_IDENTIFIER)
+    builder.Finish(model.Pack(builder), file_identifier=digests.TFLITE_IDENTIFIER)
     runner = kg.export.TFLiteRunner(bytes(builder.Output()))
     assert not runner.has_digest
     np.testing.assert_allclose(runner(x=X), files["model"](X), atol=1e-5)

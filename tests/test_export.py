@@ -56,3 +56,14 @@ def test_bad_arguments_and_unexportable(tmp_path):
     with pytest.raises(ValueError, match="names no serving functions"):
         kg.export.export(keras.Sequential([keras.layers.Dense(1)]), tmp_path / "x")
     assert not (tmp_path / "x").exists()
+
+
+def test_exporter_keeps_the_names_callers_import_from_it():
+    """`keras_gen.export.exporter` still offers what the CLI and tools import from it."""
+    from keras_gen.export import calibration, conversion, digests, export_folder, exporter
+
+    assert exporter.check_out_dir is export_folder.check_out_dir
+    assert exporter.preset_calibration_data is calibration.preset_calibration_data
+    assert exporter.tflite_ops is conversion.tflite_ops
+    assert exporter.TFLITE_DIGEST_NAME == digests.TFLITE_DIGEST_NAME
+    assert kg.export.export is exporter.export and kg.export.TFLiteRunner is exporter.TFLiteRunner

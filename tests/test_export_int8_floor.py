@@ -6,7 +6,7 @@ default on 500 of the preset's training examples), run with the builtin-op
 interpreter on 200 held-out test examples, and its reconstruction MSE against
 the inputs compared with the float Keras model's. Measured differences are far
 inside the floor (at most 7e-4, under 4% of the float MSE; table in
-keras_gen/export/exporter.py), so the test also asks for 10% of the float MSE:
+docs/export.md), so the test also asks for 10% of the float MSE:
 a broken calibration would still pass the floor itself.
 
 Also: the calibration inputs (keyed by name, real data where it fits) and the
@@ -19,7 +19,7 @@ import pytest
 import tensorflow as tf
 
 import keras_gen as kg
-from keras_gen.export import exporter
+from keras_gen.export import calibration, conversion, crash_probe
 
 FLOOR = 0.05
 TEST_EXAMPLES = 200
@@ -50,7 +50,7 @@ def test_int8_reconstruction_mse_within_floor(name, tmp_path):
     (exported,) = report.files
     assert exported.quantize == "int8" and exported.function == "reconstruct"
     content = (tmp_path / "int8" / "reconstruct_int8.tflite").read_bytes()
-    ops = exporter.tflite_ops(content)
+    ops = conversion.tflite_ops(content)
     assert "QUANTIZE" in ops and "WHILE" not in ops, ops  # int8 inside, recurrent loops unrolled
 
     runner = kg.export.TFLiteRunner(content)
@@ -62,15 +62,15 @@ def test_int8_reconstruction_mse_within_floor(name, tmp_path):
 
 
 def test_default_calibration_data_is_the_preset_training_split():
-    x = exporter.preset_calibration_data("ae_mnist_28")
+    x = calibration.preset_calibration_data("ae_mnist_28")
     train, _ = kg.data.load_arrays("mnist", "train")
     test, _ = kg.data.load_arrays("mnist", "test")
-    assert x.shape == (exporter.PRESET_CALIBRATION_EXAMPLES, 28, 28, 1)
+    assert x.shape == (calibration.PRESET_CALIBRATION_EXAMPLES, 28, 28, 1)
     train_rows = {row.tobytes() for row in train.astype("float32")}
     test_rows = {row.tobytes() for row in test.astype("float32")}
     assert all(row.tobytes() in train_rows and row.tobytes() not in test_rows
                for row in x.astype("float32"))
-    assert exporter.preset_calibration_data("not/a/registered/preset") is None
+    assert calibration.preset_calibration_data("not/a/registered/preset") is None
 
 
 def test_calibration_inputs_are_named_and_use_real_data():
@@ -143,7 +143,7 @@ def test_always_zero_activations_are_recalibrated(tmp_path):
     report = kg.export.export(model, tmp_path / "int8", formats=("tflite",), quantize="int8",
                               representative_data=blank, functions="encode", verbose=False)
     content = (tmp_path / "int8" / "encode_int8.tflite").read_bytes()
-    assert exporter.degenerate_int8_tensors(content) == []
+    assert calibration.degenerate_int8_tensors(content) == []
     assert np.isfinite(report.files[0].max_abs_diff)
 
 
@@ -168,7 +168,7 @@ def test_tensors_zero_on_every_input_warn_or_are_refused(tmp_path, monkeypatch):
                          representative_data=data, verbose=False)
     # when the child process cannot run the model (XNNPACK aborted the full-size
     # untrained GRU so), the export stops with a clear error instead
-    monkeypatch.setattr(exporter, "_run_failure", lambda content: "crashed with SIGABRT")
+    monkeypatch.setattr(crash_probe, "run_failure", lambda content: "crashed with SIGABRT")
     with pytest.raises(ValueError, match="zero on every calibration input.*SIGABRT"):
         kg.export.export(_DeadModel(), tmp_path / "aborts", formats=("tflite",), quantize="int8",
                          representative_data=data, verbose=False)
@@ -179,8 +179,8 @@ def test_run_check_in_a_child_process(tmp_path):
     model = kg.zoo.get("ae_mnist_28").build(tiny=True, seed=0)
     kg.export.export(model, tmp_path / "f32", formats=("tflite",), functions="encode",
                      verbose=False)
-    assert exporter._run_failure((tmp_path / "f32" / "encode.tflite").read_bytes()) is None
-    assert exporter._run_failure(b"not a flatbuffer") is not None
+    assert crash_probe.run_failure((tmp_path / "f32" / "encode.tflite").read_bytes()) is None
+    assert crash_probe.run_failure(b"not a flatbuffer") is not None
 
 
 def test_data_of_another_shape_falls_back_to_draws_for_decode():
