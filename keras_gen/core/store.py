@@ -1,19 +1,14 @@
-"""Preset folders on disk and on the web: save, verify, download, cache.
+"""Preset folders on disk: write one, and read one back with its weights verified.
 
-A preset folder holds `config.json` (registered class name + constructor
-arguments), `model.weights.h5` and `metadata.json` (sha256 of the weights, data,
-command, measured metrics). The catalogue of pretrained presets ships inside the
-package (`keras_gen/catalogue/<name>/`). URLs are downloaded, checked against
-their sha256 and cached under `$KERAS_GEN_HOME` (default `~/.keras/keras_gen`).
+The folder's format (file names, JSON, what keras_gen wrote) is `preset_folder`;
+downloading and caching a published preset is `downloads`. The catalogue of
+pretrained presets ships inside the package (`keras_gen/catalogue/<name>/`).
+Nothing here resolves names: `kg.zoo.load` does, then calls down into this module.
+The names of `preset_folder`, `downloads` and `integrity` that callers reach
+through `store` are re-exported.
 """
 
-import hashlib
 import json
-import os
-import shutil
-import urllib.error
-import urllib.parse
-import urllib.request
 import warnings
 from pathlib import Path
 
@@ -21,6 +16,13 @@ import keras
 import numpy as np
 
 from keras_gen.core import integrity, safe_io
+from keras_gen.core.downloads import (  # noqa: F401  (the store's API)
+    DOWNLOAD_TIMEOUT_S,
+    download,
+    download_preset,
+    home,
+    is_url,
+)
 from keras_gen.core.integrity import (  # noqa: F401  (CorruptedFileError etc.: the store's API)
     READ_ERRORS,
     WEIGHTS_DIGEST_ATTR,
@@ -34,33 +36,23 @@ from keras_gen.core.integrity import (  # noqa: F401  (CorruptedFileError etc.: 
     has_weights_digest,
     verify,
 )
+from keras_gen.core.preset_folder import (  # noqa: F401  (the store's API)
+    CONFIG_FILE,
+    METADATA_FILE,
+    PRESET_FILES,
+    WEIGHTS_FILE,
+    has_config,
+    preset_files,
+    read_json,
+    read_metadata,
+)
 
-CONFIG_FILE = "config.json"
-WEIGHTS_FILE = "model.weights.h5"
-METADATA_FILE = "metadata.json"
 CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "catalogue"
-DOWNLOAD_TIMEOUT_S = 30
-
-
-def home():
-    """The cache folder: `$KERAS_GEN_HOME`, default `~/.keras/keras_gen`."""
-    return Path(os.environ.get("KERAS_GEN_HOME", Path.home() / ".keras" / "keras_gen"))
 
 
 def catalogue_path(name):
     """Folder of the shipped pretrained preset `name` (may not exist)."""
     return CATALOGUE_DIR / name
-
-
-def is_url(text):
-    return isinstance(text, str) and urllib.parse.urlparse(text).scheme in ("http", "https")
-
-
-def read_json(path):
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ValueError(f"{path} is not valid JSON ({error}).") from None
 
 
 def model_config(model):
@@ -95,24 +87,16 @@ def build_from_config(config_json, safe_mode=True, **overrides):
         return cls.from_config(config)
 
 
-PRESET_FILES = (CONFIG_FILE, WEIGHTS_FILE, METADATA_FILE)
+def build_from_folder(folder, safe_mode=True, **overrides):
+    """The model a preset folder's `config.json` describes, built without weights.
 
-
-def preset_files(folder):
-    """The entries of `folder` that `save_preset` wrote, or None if it is no such preset.
-
-    A preset folder of ours has a `config.json` naming a class and its config,
-    and a `metadata.json` holding the sha256 of `model.weights.h5` (every
-    folder `save_preset` writes has both). Other entries in it are not ours.
+    Raises FileNotFoundError if `folder` has no `config.json`; `safe_mode` and
+    `overrides` as in `build_from_config`.
     """
     folder = Path(folder)
-    config = read_json(folder / CONFIG_FILE)
-    metadata = read_json(folder / METADATA_FILE)
-    if not (isinstance(config, dict) and {"class_name", "config"} <= set(config)
-            and isinstance(metadata, dict) and isinstance(metadata.get("sha256"), dict)
-            and WEIGHTS_FILE in metadata["sha256"]):
-        return None
-    return [name for name in PRESET_FILES if (folder / name).exists()]
+    if not has_config(folder):
+        raise FileNotFoundError(f"{folder} is not a preset folder: it has no {CONFIG_FILE}.")
+    return build_from_config(read_json(folder / CONFIG_FILE), safe_mode=safe_mode, **overrides)
 
 
 STORAGE_DTYPES = ("float32", "float16")
@@ -261,93 +245,3 @@ def load_weights_checked(model, folder, weights_path=None):
                           "kg.zoo.save_preset to record one.", UnverifiedPresetWarning,
                           stacklevel=3)
     load_weights_file(model, weights_path)
-
-
-def _fetch(url, destination, expected_sha256=None):
-    """Download `url` to `destination` atomically, checking sha256 if given."""
-    from keras.utils import Progbar
-
-    destination = Path(destination)
-    try:
-        with safe_io.atomic_path(destination) as tmp:
-            with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S) as response, \
-                    open(tmp, "wb") as out:
-                total = int(response.headers.get("Content-Length") or 0) or None
-                bar = Progbar(total, unit_name="B", verbose=1 if (total or 0) > 1 << 20 else 0)
-                digest, done = hashlib.sha256(), 0
-                for block in iter(lambda: response.read(safe_io.CHUNK), b""):
-                    out.write(block)
-                    digest.update(block)
-                    done += len(block)
-                    bar.update(done)
-            if expected_sha256 and digest.hexdigest() != expected_sha256:
-                raise HashMismatchError(url, expected_sha256, digest.hexdigest())
-    except urllib.error.URLError as error:
-        raise ConnectionError(f"could not download {url}: {error.reason}") from error
-    return destination
-
-
-def download(url, sha256=None, cache_dir=None, filename=None):
-    """Download a file into the cache once; later calls reuse the cached copy.
-
-    Args:
-        url: http(s) address.
-        sha256: expected hex digest; a mismatch raises `HashMismatchError` and
-            leaves nothing in the cache. A cached file is re-checked each time.
-        cache_dir: defaults to `home() / "downloads"`.
-        filename: defaults to the last part of the URL path.
-
-    Returns:
-        The cached file's `Path`.
-    """
-    name = filename or Path(urllib.parse.urlparse(url).path).name or "download"
-    key = hashlib.sha256(url.encode()).hexdigest()[:16]
-    destination = Path(cache_dir or home() / "downloads") / key / name
-    if destination.exists():
-        if sha256 is None:
-            return destination
-        try:
-            verify(destination, sha256)
-            return destination
-        except HashMismatchError:
-            destination.unlink()
-    return _fetch(url, destination, sha256)
-
-
-def download_preset(url, sha256=None):
-    """Fetch a preset folder published at `url` (a folder address) into the cache.
-
-    `config.json` and `metadata.json` come first; the weights are then checked
-    against `sha256` (if given) or the digest in `metadata.json`.
-
-    Returns:
-        The local folder `Path`.
-    """
-    base = url if url.endswith("/") else url + "/"
-    key = hashlib.sha256(base.encode()).hexdigest()[:16]
-    folder = home() / "presets" / key
-    staging = home() / "presets" / f".{key}.partial"
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        for name in (CONFIG_FILE, METADATA_FILE):
-            _fetch(urllib.parse.urljoin(base, name), staging / name)
-        expected = sha256 or read_json(staging / METADATA_FILE).get("sha256", {}).get(WEIGHTS_FILE)
-        if not expected:
-            raise ValueError(f"{base}{METADATA_FILE} gives no sha256 for {WEIGHTS_FILE}; "
-                             "pass sha256= to load it.")
-        cached = folder / WEIGHTS_FILE
-        if cached.exists() and safe_io.sha256_file(cached) == expected:
-            shutil.copy2(cached, staging / WEIGHTS_FILE)
-        else:
-            _fetch(urllib.parse.urljoin(base, WEIGHTS_FILE), staging / WEIGHTS_FILE, expected)
-        if sha256:
-            metadata = read_json(staging / METADATA_FILE)
-            metadata.setdefault("sha256", {})[WEIGHTS_FILE] = sha256
-            safe_io.write_text_atomic(staging / METADATA_FILE, json.dumps(metadata, indent=2))
-        with safe_io.atomic_directory(folder, overwrite=True, ours=preset_files,
-                                  what="preset folder") as tmp:  # the cache is ours
-            for child in staging.iterdir():
-                shutil.move(str(child), tmp / child.name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return folder

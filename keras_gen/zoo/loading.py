@@ -1,11 +1,17 @@
-"""`kg.zoo.load` and `kg.zoo.list`: presets by name, folder, URL or `.keras` file."""
+"""`kg.zoo.load` and `kg.zoo.list`: presets by name, folder, URL or `.keras` file.
+
+`load` reads top-down: resolve what was named (a `.keras` file; a URL, fetched
+into the cache by `core.downloads`; a local folder; a registered name, looked up
+in the shipped catalogue), then hand the preset folder to `core.store`, which
+builds the model and loads its weights, verified. Nothing below calls back up.
+"""
 
 import json
 import os
 import zipfile
 from pathlib import Path
 
-from keras_gen.core import store
+from keras_gen.core import downloads, integrity, store
 from keras_gen.zoo import registry
 
 PRETRAINED = "pretrained"
@@ -48,45 +54,61 @@ def load(name_or_path_or_url, weights=PRETRAINED, compile=True, sha256=None, saf
             f"weights must be 'pretrained', None, or an existing .weights.h5 file; got {weights!r}."
         )
     target = name_or_path_or_url
-    spec = None
     if isinstance(target, (str, os.PathLike)) and str(target).endswith(".keras"):
         return _load_keras_file(Path(target), weights, compile, overrides, safe_mode)
-    if store.is_url(target):
-        folder = store.download_preset(target, sha256=sha256)
-    elif Path(str(target)).is_dir():
-        folder = Path(target)
+    folder, spec = _resolve(target, sha256)
+    if folder is None:
+        model = _untrained_preset(spec, weights, overrides)
     else:
-        spec = registry.get(target)
-        folder = store.catalogue_path(spec.name)
-        if not (folder / store.CONFIG_FILE).exists():
-            if weights == PRETRAINED:
-                raise FileNotFoundError(
-                    f"preset {spec.name!r} has no pretrained weights in this installation "
-                    f"({folder}). Train them with `python tools/train_zoo.py {spec.name}`, or "
-                    "load a fresh model with weights=None."
-                )
-            model = spec.build(**overrides)
-            if weights is not None:
-                store.load_weights_file(model, weights)
-            return _compile(model, spec) if compile else model
-    config_file = folder / store.CONFIG_FILE
-    if not config_file.exists():
-        raise FileNotFoundError(f"{folder} is not a preset folder: it has no {store.CONFIG_FILE}.")
-    model = store.build_from_config(store.read_json(config_file), safe_mode=safe_mode,
-                                    **overrides)
-    family_spec = spec or _spec_named_in(folder)
+        model = store.build_from_folder(folder, safe_mode=safe_mode, **overrides)
+        spec = spec or _spec_named_in(folder)
+        if weights is not None:
+            store.load_weights_checked(model, folder,
+                                       weights_path=None if weights == PRETRAINED else weights)
+    return _compile(model, spec) if compile else model
+
+
+def _resolve(target, sha256=None):
+    """`(preset folder, registered spec)` of what `load` was given.
+
+    A URL is downloaded into the cache (its weights checked against `sha256`
+    or its own metadata); a local folder is taken as it is; anything else is a
+    registered name or alias (KeyError if unknown), whose folder is its
+    catalogue entry, or None when this installation has no weights for it.
+    The spec is None for URLs and folders.
+    """
+    if downloads.is_url(target):
+        return downloads.download_preset(target, sha256=sha256), None
+    if Path(str(target)).is_dir():
+        return Path(target), None
+    spec = registry.get(target)
+    folder = store.catalogue_path(spec.name)
+    return (folder if store.has_config(folder) else None), spec
+
+
+def _untrained_preset(spec, weights, overrides):
+    """A registered preset built from its spec, for a catalogue without its weights.
+
+    Only a fresh model (`weights=None`) or one given a weights file can be
+    loaded so; "pretrained" raises FileNotFoundError with how to train them.
+    """
     if weights == PRETRAINED:
-        store.load_weights_checked(model, folder)
-    elif weights is not None:
-        store.load_weights_checked(model, folder, weights_path=weights)
-    return _compile(model, family_spec) if compile else model
+        raise FileNotFoundError(
+            f"preset {spec.name!r} has no pretrained weights in this installation "
+            f"({store.catalogue_path(spec.name)}). Train them with "
+            f"`python tools/train_zoo.py {spec.name}`, or load a fresh model with weights=None."
+        )
+    model = spec.build(**overrides)
+    if weights is not None:
+        store.load_weights_file(model, weights)
+    return model
 
 
 def _load_keras_file(path, weights, compile, overrides, safe_mode=True):
     """A model saved by `model.save("x.keras")`, checked before Keras reads it."""
     import keras
 
-    store.check_keras_file(path)
+    integrity.check_keras_file(path)
     overrides = {k: v for k, v in overrides.items() if v is not None}
     try:
         if weights == PRETRAINED and not overrides:
@@ -113,8 +135,7 @@ def _load_keras_file(path, weights, compile, overrides, safe_mode=True):
 
 def _spec_named_in(folder):
     """The registered spec a preset folder was made from (its compile settings)."""
-    meta_path = Path(folder) / store.METADATA_FILE
-    name = store.read_json(meta_path).get("preset") if meta_path.exists() else None
+    name = store.read_metadata(folder).get("preset")
     try:
         return registry.get(name) if name else None
     except KeyError:
@@ -123,9 +144,7 @@ def _spec_named_in(folder):
 
 def metadata(name):
     """The catalogue metadata of a preset (an empty dict if it is not trained yet)."""
-    spec = registry.get(name)
-    path = store.catalogue_path(spec.name) / store.METADATA_FILE
-    return store.read_json(path) if path.exists() else {}
+    return store.read_metadata(store.catalogue_path(registry.get(name).name))
 
 
 def list_presets(pattern=None, family=None):
