@@ -33,6 +33,7 @@ def test_every_family_folder_reaches_registry_objectives_bench_and_floors():
     assert objectives["dcgan_mnist_28"] == ("val_fid", "min")
     assert set(bench.headline_presets()) == {s.name for s in shipped if "speed" in s.bench}
     assert {s.family for s in shipped if bench.wants_quality(s)} == {"gan", "vae"}
+    assert set(bench.profiled_presets()) == {s.name for s in shipped if "profile" in s.bench}
     assert all(s.floor is not None for s in shipped), "every shipped preset has a floor"
 
 

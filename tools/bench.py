@@ -57,7 +57,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_report  # noqa: E402  (after the path and log level are set)
 
 REPO = Path(__file__).resolve().parent.parent
-PROFILE_PRESETS = ("vae_mnist_28", "dcgan_mnist_28")
 EXPORT_VARIANTS = ("float32", "float16", "int8")  # one subprocess each: a converter may crash
 SPEEDUP_THRESHOLD = 1.05  # a setting must be 5% faster ...
 WIN_FRACTION = 0.8        # ... and faster in 80% of the paired rounds to be recommended
@@ -499,6 +498,13 @@ def headline_presets():
     return tuple(spec.name for spec in zoo.specs() if "speed" in spec.bench)
 
 
+def profiled_presets():
+    """The presets whose spec asks for the bench's profile job, in registry order."""
+    from keras_gen import zoo
+
+    return tuple(spec.name for spec in zoo.specs() if "profile" in spec.bench)
+
+
 def wants_quality(spec):
     """Whether quality-against-time is measured for a preset (its spec's `bench`)."""
     return "quality" in spec.bench and bool(spec.evaluate) and bool(spec.headline_metric)
@@ -599,7 +605,7 @@ def benchmark(specs, missing, settings, log_dir, command, tiny=False, log=print,
             if "error" in job:
                 log(f"  {kind} failed: {job['error']}")
     for spec in specs:
-        if "profile" in jobs and spec.name in PROFILE_PRESETS:
+        if "profile" in jobs and spec.name in profiled_presets():
             log(f"== profile {spec.name}")
             results["profile"][spec.name] = profile(spec, settings, log_dir, tiny=tiny)
     return finish_results(results)

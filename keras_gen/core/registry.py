@@ -13,6 +13,8 @@ _ALIASES = {}
 
 
 FIT_TOOL_KEYS = ("callbacks", "supervised", "minutes")
+BENCH_JOBS = ("speed", "quality", "profile")  # the tools/bench.py jobs a spec may ask for
+
 RELATIONS = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
              ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
 
@@ -95,8 +97,9 @@ class PresetSpec:
             `kg.callbacks.MetricEval`). Empty: the model class's
             `TUNING_OBJECTIVE`.
         bench: the `tools/bench.py` jobs that measure this preset by default:
-            "speed" (throughput, defaults, export, profile) and "quality"
-            (quality against training time, which needs `evaluate`).
+            "speed" (throughput, defaults, export), "quality" (quality
+            against training time, which needs `evaluate`) and "profile"
+            (where a training step spends its time).
         floor: the `Floor` `tools/floors.py` measures this preset against.
         report: optional `fn(model, spec, images_dir) -> dict` of the family's
             extra figures in a floor report (e.g. StyleGAN's truncation
@@ -170,6 +173,10 @@ def register_presets(*specs):
     for spec in specs:
         if not isinstance(spec, PresetSpec):
             raise TypeError(f"expected PresetSpec, got {type(spec).__name__}.")
+        unknown = sorted(set(spec.bench) - set(BENCH_JOBS))
+        if unknown:
+            raise ValueError(f"preset {spec.name!r}: bench jobs must be of {list(BENCH_JOBS)}, "
+                             f"got {unknown}.")
         taken = [n for n in (spec.name, *spec.aliases) if n in _PRESETS or n in _ALIASES]
         existing = _PRESETS.get(spec.name)
         if taken and existing is not None and existing == spec:

@@ -56,6 +56,6 @@ register_presets(PresetSpec(
     search_space=search_space,
     evaluate=evaluate_generator,  # Frechet distance and coverage, 1,000 samples
     headline_metric="frechet_distance",
-    bench=("speed", "quality"),
+    bench=("speed", "quality", "profile"),
     floor=generator_floor(20.0, 9, minutes=10, doc="docs/gan.md"),
 ))

@@ -70,7 +70,7 @@ register_presets(
         compile={"jit_compile": True},  # 1.33x the images/s without (tools/bench.py --quick)
         search_space=dense_search_space,
         description="Dense VAE 784-512-256-16, Bernoulli likelihood, on MNIST.",
-        bench=("speed", "quality"),
+        bench=("speed", "quality", "profile"),
         floor=Floor((Bound("test_nll_nats", "<=", 100.0),), minutes=2.0, doc="docs/vae.md"),
         **COMMON),
     PresetSpec(
