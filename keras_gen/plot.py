@@ -1,6 +1,10 @@
 """Pictures: sample grids, reconstruction rows, latent maps, training curves.
 
-Images are float arrays in [0, 1], NHWC (or NHW). Files are written atomically.
+Images are float arrays in [0, 1], NHWC (or NHW). Every writer makes a PNG that
+carries a `Software: keras_gen` marker, written atomically. A PNG keras_gen wrote is
+replaced; anything else at the path (a user's picture, a folder, a link) is
+refused with `TargetExistsError` unless `overwrite=True`, which moves it aside
+to `NAME.bak` and keeps it.
 """
 
 import math
@@ -36,7 +40,19 @@ def grid(images, columns=None, padding=1, pad_value=1.0):
     return canvas
 
 
-def save_image(array, path, scale=1):
+def publish_png(path, write, overwrite=False):
+    """Run `write(tmp)` to make a PNG at a temporary path, mark it, move it to `path`.
+
+    The target is checked first (see the module docstring); returns `path`.
+    """
+    with safe_io.atomic_file(path, overwrite, ours=safe_io.is_keras_gen_png,
+                             what="PNG file") as tmp:
+        write(tmp)
+        safe_io.mark_png(tmp)
+    return path
+
+
+def save_image(array, path, scale=1, overwrite=False):
     """Save a uint8 HxWxC array as PNG (nearest-neighbour upscaled by `scale`)."""
     from PIL import Image
 
@@ -46,23 +62,22 @@ def save_image(array, path, scale=1):
     image = Image.fromarray(array)
     if scale > 1:
         image = image.resize((image.width * scale, image.height * scale), Image.NEAREST)
-    with safe_io.atomic_path(path) as tmp:
-        image.save(tmp, format="PNG")
-    return path
+    return publish_png(path, lambda tmp: image.save(tmp, format="PNG"), overwrite)
 
 
-def save_grid(images, path, columns=None, scale=2, padding=1):
+def save_grid(images, path, columns=None, scale=2, padding=1, overwrite=False):
     """Save images in [0, 1] as one PNG grid; returns `path`."""
-    return save_image(grid(images, columns, padding), path, scale=scale)
+    return save_image(grid(images, columns, padding), path, scale=scale, overwrite=overwrite)
 
 
-def save_rows(rows, path, scale=2):
+def save_rows(rows, path, scale=2, overwrite=False):
     """Save several equally long image rows (e.g. originals over reconstructions)."""
     rows = [np.asarray(r) for r in rows]
     length = len(rows[0])
     if any(len(r) != length for r in rows):
         raise ValueError(f"all rows need the same length, got {[len(r) for r in rows]}.")
-    return save_grid(np.concatenate(rows), path, columns=length, scale=scale)
+    return save_grid(np.concatenate(rows), path, columns=length, scale=scale,
+                     overwrite=overwrite)
 
 
 def _pyplot():
@@ -74,14 +89,15 @@ def _pyplot():
     return plt
 
 
-def _save_figure(figure, path):
-    with safe_io.atomic_path(path) as tmp:
-        figure.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
-    _pyplot().close(figure)
-    return path
+def _save_figure(figure, path, overwrite=False):
+    try:
+        return publish_png(path, lambda tmp: figure.savefig(tmp, format="png", dpi=110,
+                                                            bbox_inches="tight"), overwrite)
+    finally:
+        _pyplot().close(figure)
 
 
-def latent_scatter(codes, labels, path, title="latent space"):
+def latent_scatter(codes, labels, path, title="latent space", overwrite=False):
     """Scatter of codes coloured by label (PCA to 2-D when codes have more dims).
 
     Args:
@@ -104,7 +120,7 @@ def latent_scatter(codes, labels, path, title="latent space"):
     axis.set_xlabel(axis_names[0])
     axis.set_ylabel(axis_names[1])
     axis.set_title(title)
-    return _save_figure(figure, path)
+    return _save_figure(figure, path, overwrite)
 
 
 def interpolate(start, end, steps=10, spherical=False):
@@ -124,7 +140,8 @@ def interpolate(start, end, steps=10, spherical=False):
     return (np.sin((1 - t) * omega) * start + np.sin(t * omega) * end) / np.sin(omega)
 
 
-def interpolation_strip(decode, start, end, path, steps=10, spherical=False, scale=2):
+def interpolation_strip(decode, start, end, path, steps=10, spherical=False, scale=2,
+                        overwrite=False):
     """Decode latents between two latents and save them as one row.
 
     Args:
@@ -133,10 +150,10 @@ def interpolation_strip(decode, start, end, path, steps=10, spherical=False, sca
     """
     latents = interpolate(start, end, steps, spherical)
     images = np.asarray(decode(latents))
-    return save_grid(images, path, columns=steps, scale=scale)
+    return save_grid(images, path, columns=steps, scale=scale, overwrite=overwrite)
 
 
-def training_curves(history, path, keys=None):
+def training_curves(history, path, keys=None, overwrite=False):
     """Plot losses/metrics per epoch from a `keras.callbacks.History` (or its dict)."""
     logs = getattr(history, "history", history)
     if not logs:
@@ -153,4 +170,4 @@ def training_curves(history, path, keys=None):
         axis.set_title(key)
         axis.legend()
     figure.tight_layout()
-    return _save_figure(figure, path)
+    return _save_figure(figure, path, overwrite)

@@ -311,7 +311,7 @@ def test_cli_refusal_is_one_clean_line_with_exit_code_2(presets, tmp_path, capsy
 # -- helpers ----------------------------------------------------------------------------------
 def test_png_marker_round_trip_and_backup_names(tmp_path):
     path = tmp_path / "a.png"
-    kg.plot.save_grid(np.zeros((1, 2, 2, 1)), path, scale=1)
+    Image.fromarray(np.zeros((2, 2), np.uint8)).save(path)
     plain = np.asarray(Image.open(path))
     assert not safe_io.is_keras_gen_png(path)
     safe_io.mark_png(path)
@@ -322,3 +322,35 @@ def test_png_marker_round_trip_and_backup_names(tmp_path):
     assert safe_io.backup_path(tmp_path / "a.png").name == "a.png.bak"
     (tmp_path / "a.png.bak").write_bytes(b"")
     assert safe_io.backup_path(tmp_path / "a.png").name == "a.png.bak2"
+
+
+WRITERS = {
+    "save_grid": lambda path, **kw: kg.plot.save_grid(np.zeros((2, 3, 3, 1)), path, **kw),
+    "save_rows": lambda path, **kw: kg.plot.save_rows([np.zeros((2, 3, 3, 1))] * 2, path, **kw),
+    "latent_scatter": lambda path, **kw: kg.plot.latent_scatter(
+        np.random.default_rng(0).normal(size=(20, 2)), np.arange(20) % 3, path, **kw),
+    "training_curves": lambda path, **kw: kg.plot.training_curves({"loss": [2, 1]}, path, **kw),
+}
+
+
+@pytest.mark.parametrize("writer", sorted(WRITERS))
+def test_kg_plot_keeps_a_users_png_and_replaces_its_own(tmp_path, writer):
+    """Every kg.plot writer refuses a user's picture, replaces one it wrote, and with
+    overwrite=True keeps the user's as NAME.bak."""
+    write = WRITERS[writer]
+    users = tmp_path / "holiday.png"
+    Image.fromarray(np.full((4, 4), 200, np.uint8)).save(users)
+    before = users.read_bytes()
+    with pytest.raises(safe_io.TargetExistsError, match="holiday.png.*overwrite"):
+        write(users)
+    assert users.read_bytes() == before
+    ours = tmp_path / "ours.png"
+    write(ours)
+    assert safe_io.is_keras_gen_png(ours)
+    write(ours)  # its own picture: replaced without asking, no backup
+    assert not (tmp_path / "ours.png.bak").exists()
+    write(users, overwrite=True)
+    assert (tmp_path / "holiday.png.bak").read_bytes() == before
+    assert safe_io.is_keras_gen_png(users)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["holiday.png", "holiday.png.bak",
+                                                          "ours.png"]

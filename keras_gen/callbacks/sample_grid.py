@@ -137,10 +137,7 @@ class SampleGrid(keras.callbacks.Callback):
             return
         images = self.images()
         path = self.path.format(epoch=epoch + 1)
-        with safe_io.atomic_file(path, self.overwrite, ours=safe_io.is_keras_gen_png,
-                             what="sample grid") as tmp:
-            plot.save_grid(images, tmp, scale=self.scale)
-            safe_io.mark_png(tmp)
+        plot.save_grid(images, path, scale=self.scale, overwrite=self.overwrite)
         self.written.append(path)
         if self._writer is not None:
             import tensorflow as tf

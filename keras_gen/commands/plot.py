@@ -38,15 +38,16 @@ def _test_data(spec_or_none, model, n):
     return x[:n], (labels[:n] if labels is not None else None)
 
 
-def draw(model, kind, out, n=64, seed=0, spec=None):
-    """Write one picture of `model` to `out`; returns the path."""
+def draw(model, kind, out, n=64, seed=0, spec=None, overwrite=False):
+    """Write one picture of `model` to `out` (see `kg.plot` for `overwrite`); returns the path."""
     import numpy as np
 
     import keras_gen as kg
 
     if kind == "samples":
         if hasattr(model, "generate"):
-            return kg.plot.save_grid(np.asarray(model.generate(n, seed=seed)), out)
+            return kg.plot.save_grid(np.asarray(model.generate(n, seed=seed)), out,
+                                      overwrite=overwrite)
         kind = "reconstructions"
     if kind == "reconstructions":
         if not hasattr(model, "reconstruct"):
@@ -55,7 +56,7 @@ def draw(model, kind, out, n=64, seed=0, spec=None):
         rows = [x, model.reconstruct(x)]
         if x.ndim == 3:  # sequences (e.g. digit rows) are drawn as images
             rows = [r[..., None] for r in rows]
-        return kg.plot.save_rows(rows, out, scale=3)
+        return kg.plot.save_rows(rows, out, scale=3, overwrite=overwrite)
     if not hasattr(model, "encode"):
         raise ValueError(f"a {kind} picture needs a model with encode(); "
                          f"{type(model).__name__} has none.")
@@ -65,13 +66,15 @@ def draw(model, kind, out, n=64, seed=0, spec=None):
         codes = codes[0]
     codes = np.asarray(codes).reshape(len(x), -1)
     if kind == "latent":
-        return kg.plot.latent_scatter(codes, labels, out, title=f"{type(model).__name__} codes")
+        return kg.plot.latent_scatter(codes, labels, out, title=f"{type(model).__name__} codes",
+                                      overwrite=overwrite)
 
     def decode(latents):
         images = np.asarray(model.decode(latents))
         return images[..., None] if images.ndim == 3 else images
 
-    return kg.plot.interpolation_strip(decode, codes[0], codes[1], out, steps=10)
+    return kg.plot.interpolation_strip(decode, codes[0], codes[1], out, steps=10,
+                                       overwrite=overwrite)
 
 
 def write_picture(args, kind):
@@ -93,9 +96,7 @@ def write_picture(args, kind):
         spec = kg.zoo.get(args.preset)
     except KeyError:
         spec = None
-    with safe_io.atomic_file(args.out, **check) as tmp:
-        draw(model, kind, tmp, n=args.n, seed=args.seed, spec=spec)
-        safe_io.mark_png(tmp)
+    draw(model, kind, args.out, n=args.n, seed=args.seed, spec=spec, overwrite=args.overwrite)
     print(f"wrote {args.out}")
     return 0
 
