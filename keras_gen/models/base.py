@@ -409,10 +409,18 @@ class ReconstructionModel(GenerativeModel):
         reconstruction = self(x, training=training)
         return {"reconstruction_loss": self.reconstruction_error(x, reconstruction)}
 
+    def combine_losses(self, scaled):
+        """The minimised total of the batch-mean terms of `compute_losses`: their sum.
+
+        Override to weight terms (the VAE weights its KL term); layer
+        regularization losses are added to what this returns.
+        """
+        return sum(scaled.values())
+
     def _scaled_losses(self, x, training):
         terms = self.compute_losses(x, training)
         scaled = {name: autodiff.replica_mean(value) for name, value in terms.items()}
-        total = sum(scaled.values())
+        total = self.combine_losses(scaled)
         if self.losses:  # layer regularisers, already batch means
             regularization = ops.stack([ops.cast(term, "float32") for term in self.losses])
             total = total + ops.sum(regularization) \

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gen.core import autodiff, validation
+from keras_gen.core import validation
 from keras_gen.data import checks
 from keras_gen.layers.sampling import Sampling, reparameterize
 from keras_gen.losses.kl import gaussian_kl, gaussian_log_density
@@ -175,24 +175,11 @@ class VAE(ReconstructionModel):
             "kl_loss": gaussian_kl(mean, log_var),
         }
 
-    def _objective(self, x, training):
-        terms = self.compute_losses(x, training)
-        scaled = {name: autodiff.replica_mean(value) for name, value in terms.items()}
-        total = scaled["reconstruction_loss"] + ops.cast(self.kl_weight, "float32") \
+    def combine_losses(self, scaled):
+        """`reconstruction_loss + kl_weight * kl_loss` (batch means): the negative
+        ELBO at `kl_weight = 1`; the base adds layer regularization losses."""
+        return scaled["reconstruction_loss"] + ops.cast(self.kl_weight, "float32") \
             * scaled["kl_loss"]
-        return total, scaled
-
-    def train_step(self, data):
-        """One step on `reconstruction_loss + kl_weight * kl_loss` (batch means)."""
-        x = self.unpack_x(data)
-        total, scaled = autodiff.minimize(
-            self.optimizer, lambda: self._objective(x, training=True), self.trainable_variables)
-        return self._logs(total, scaled)
-
-    def test_step(self, data):
-        x = self.unpack_x(data)
-        total, scaled = self._objective(x, training=False)
-        return self._logs(total, scaled)
 
     def log_likelihood(self, x, num_samples=100, max_decodings=16384, seed=None):
         """Importance-weighted estimate of `log p(x)` per example, in nats (the IWAE bound).

@@ -130,3 +130,19 @@ def test_wrong_inputs_and_losses_fail_clearly():
         model.log_likelihood(np.zeros((2, 4, 4), "float32"))
     with pytest.raises(ValueError, match="num_samples"):
         model.log_likelihood(np.zeros((2, 4, 4, 1), "float32"), num_samples=0)
+
+
+@pytest.mark.parametrize("step", ["train_step", "test_step"])
+def test_layer_regularizers_are_part_of_the_minimised_loss(step):
+    """A regularizer on a network's weights adds to the VAE's loss, in training and testing."""
+    import keras
+
+    model = kg.models.VAE((6,), latent_dim=2, hidden=(4,), beta=0.5, seed=3)
+    model.compile(optimizer="sgd")
+    kernel = [layer for layer in model.decoder.layers if hasattr(layer, "kernel")][-1].kernel
+    kernel.regularizer = keras.regularizers.L2(10.0)
+    regularization = float(np.sum([np.asarray(term) for term in model.losses]))
+    assert regularization > 0.1
+    logs = {k: float(v) for k, v in getattr(model, step)(_binary(8, (6,))).items()}
+    expected = logs["reconstruction_loss"] + 0.5 * logs["kl_loss"] + regularization
+    np.testing.assert_allclose(logs["loss"], expected, rtol=1e-5)
