@@ -209,27 +209,16 @@ def registered_headlines(names=None):
 
 # -- workers (one subprocess each) -------------------------------------------------
 def step_flops(spec, settings, tiny=False, log=print):
-    """FLOPs of one train step at every batch size, and the v1 profiler's cross-check.
-
-    Returns:
-        `(flops, profiler)`: `{batch: FlopCount.as_dict()}` and the
-        profiler's count at the preset batch size (or its error).
-    """
+    """`{batch: FLOPs of one train step}` (`bench_flops.train_step_flops`) at every batch size."""
     import bench_flops
     import bench_measure
 
-    flops, profiler = {}, None
+    flops = {}
     for batch in batch_sizes(spec, settings):
         model = bench_measure.build_model(spec, tiny=tiny)
-        concrete = bench_flops.train_step_function(model, batch)
-        flops[batch] = bench_flops.count_graph_flops(concrete.graph).as_dict()
-        if profiler is None:  # the preset batch size comes first
-            try:
-                profiler = bench_flops.profiler_flops(concrete)
-            except Exception as error:  # the v1 profiler is a cross-check only
-                profiler = f"{type(error).__name__}: {error}"
+        flops[batch] = bench_flops.train_step_flops(model, batch)
         log(f"  batch {batch}: {flops[batch]['total'] / 1e9:.3f} GFLOP per step")
-    return flops, profiler
+    return flops
 
 
 class PeakSampler:
@@ -263,7 +252,7 @@ def train_worker(spec, settings, tiny=False, log=print):
               "rss_after_import_mb": bench_measure.peak_rss_mb()}
     peak = PeakSampler(settings)
     log(f"  matmul peak {peak.start['flops_per_second'] / 1e9:.1f} GFLOP/s")
-    flops, result["profiler_flops"] = step_flops(spec, settings, tiny=tiny, log=log)
+    flops = step_flops(spec, settings, tiny=tiny, log=log)
     result["flops"] = {str(b): v for b, v in flops.items()}
     x = tiny_images(spec) if tiny else bench_measure.training_arrays(spec)
 

@@ -15,97 +15,9 @@ are in [docs/performance.md](docs/performance.md).
 METHODS = """\
 ## Methods
 
-Everything below is produced by one command (named at the top) in one run;
-ratios (speedups, utilization) are always taken between numbers of the same
-run and the same process. Each preset is measured in fresh subprocesses
-(`train`, `export`, one `quality` per seed), so memory and traced functions of
-one job never leak into the next. Models are freshly built from the preset
-(`spec.build(seed=0)`, `compile(**spec.compile)`); a progressive GAN is first
-moved to its final, fully grown stage (`skip_to_images(growth_images)`), the
-most expensive stage, where its training ends.
-
-**Training throughput (images/s).** `model.fit` on an endless `tf.data`
-pipeline built like `kg.data.to_dataset` (`from_tensor_slices` -> `cache` ->
-`shuffle` -> `repeat` -> `batch(drop_remainder=True)` -> `prefetch(AUTOTUNE)`)
-of the 4,000 training images. For every configuration (batch size, XLA,
-`steps_per_execution`, pipeline) one model is built and warmed up (the first
-`fit` call traces the train function and is never timed; a second, short call
-sizes the timed blocks to the target length). Then, in each round, every
-configuration fits one block (`fit(epochs=1, steps_per_epoch=S)`) in turn, so
-all configurations see the same machine load. A block's rate is the number of
-images trained between the end of its first train-function call and the end
-of its last (a `keras.callbacks.Callback` stamps `on_train_batch_end`),
-divided by that time: iterator creation and shuffle-buffer filling are
-excluded. The figure is the median over rounds; min and max are shown. The
-"numpy arrays" pipeline passes arrays to `fit` (Keras' own adapter, what
-`keras-gen train` and `tools/train_zoo.py` do); its block is one epoch over
-the first `S * batch` images.
-
-**Settings.** "default" is what a user gets: the preset's `compile()`
-recipe over its model class's `compile_defaults` (autoencoders and VAEs:
-`steps_per_execution=8`; otherwise Keras' `steps_per_execution=1`; XLA only
-where a preset's recipe sets `jit_compile=True`, since Keras resolves
-`jit_compile="auto"` to off on a CPU-only machine) and the `kg.data` pipeline
-(cache and prefetch on). Each other row flips one default at the preset's batch
-size ("xla" / "no xla", "spe8" / "spe1", a pipeline stage off). A setting is
-*recommended* when its median is at least 5% above the default's and it beat
-the default in at least 80% of the rounds (rounds are paired: they ran back
-to back).
-
-**FLOPs per step.** One `model.train_step` (forward, backward and optimizer
-updates) is traced with `tf.function(...).get_concrete_function` on a float32
-batch of the given size (nothing runs). `tools/bench_flops.py` walks the
-graph and the functions its ops hold: `MatMul`: 2*m*n*k; `Conv2D`,
-`Conv2DBackpropInput` (transposed convolutions and input gradients),
-`Conv2DBackpropFilter`: 2 * (elements of the convolution's output) * kh * kw *
-c_in; element-wise ops (activations, their gradients, Adam's updates):
-1 per output element; reductions: 1 per input element; reshapes, copies,
-casts, random draws: 0. A `While` body is multiplied by its static
-`maximum_iterations` (Keras RNNs: the number of time steps), `If`/`Case`
-count their most expensive branch (a progressive GAN's `Case` over stages:
-the final stage, which is where it is timed). For graphs without control
-flow, `tf.compat.v1.profiler` (`ProfileOptionBuilder.float_operation()`)
-gives the same matmul and convolution counts and a total within about 1%
-(it prices a few element-wise ops differently); it does not enter loop
-bodies or branches, so it undercounts RNNs and progressive GANs. A dense
-autoencoder's count equals the analytic 2 * batch * (3 * sum(in * out) -
-the first layer's in * out) exactly: forward, weight gradients, and input
-gradients of every layer but the first (`tests/test_bench.py`).
-
-**Hardware utilization** = FLOPs per image * images/s / the machine's float32
-matmul peak. The peak is measured in the same `train` process, before the
-throughput rounds, after each round (3 products) and after the last:
-`tf.linalg.matmul` of two n x n float32 matrices (2 * n^3 FLOPs) in a
-`tf.function`, result summed and read back, after warm-up calls; the figure
-is the median over all these products, so peak and throughput were sampled
-under the same load. The rate is what TensorFlow's own (oneDNN) kernels
-reach on a large product with both cores, not the CPU's theoretical peak.
-
-**Peak memory.** `resource.getrusage(RUSAGE_SELF).ru_maxrss` of the
-subprocess (Linux reports KiB): after imports (TensorFlow itself), right after
-the default configuration's warm-up (tracing plus two short `fit` calls: the
-training footprint at the preset batch size, with the FLOP-counting traces
-before it), and at the end (all configurations alive at once, including
-XLA-compiled ones). Export and quality jobs report their own peaks.
-
-**Inference latency (batch 1).** `kg.export.export(model, dir, quantize=q)`
-for q = None (writes the SavedModel and float32 `.tflite`), "float16" and
-"int8" (calibrated on 100 test images); each export reports, per serving
-function, the median of 30 timed calls (after one warm-up) of the traced Keras
-function, the reloaded SavedModel signature and the `.tflite` file in
-`ai_edge_litert` (builtin ops only). The figure is the median over export
-repeats. Models are untrained: latency does not depend on the weights.
-
-**Quality against wall-clock time.** The preset is trained from scratch by
-its own recipe (`spec.fit`: batch size and callbacks, numpy arrays, default
-compile) and evaluated with the preset's own `spec.evaluate` when the
-training clock passes each checkpoint: Frechet distance in the digit
-classifier's feature space (`kg.metrics.frechet_distance(real, fake,
-features="digits")`, 1,000 samples against the 1,000 test digits) for GANs,
-the test negative log-likelihood in nats (`model.log_likelihood`, importance
-sampled, on the binarized test digits) for the VAE. The clock is the time
-inside `fit` (tracing included) minus the time spent evaluating; each seed
-runs in its own process and the table shows the median over seeds.
+How each figure is measured (subprocesses, interleaved rounds, what TensorFlow's FLOP
+count includes, the matmul peak, memory, latency, quality against time, profiling) is in
+[docs/performance.md](docs/performance.md#how-toolsbenchpy-measures).
 """
 
 
@@ -333,8 +245,13 @@ def settings_table(results):
 
 
 def flops_table(results):
-    """FLOPs per step split by kind, the largest op types, the profiler cross-check."""
+    """FLOPs per step split by kind and the largest op types.
+
+    Runs of the former hand-written counter also carry its cross-check by
+    the v1 profiler on the top-level graph (`profiler_flops`): shown when present.
+    """
     rows = []
+    cross_check = any("profiler_flops" in e.get("train", {}) for e in results["presets"].values())
     for name, entry in results["presets"].items():
         train = entry.get("train", {})
         flops = train.get("flops", {}).get(str(entry["batch_size"]))
@@ -344,14 +261,18 @@ def flops_table(results):
                         for k, v in list(flops["by_type"].items())[:4])
         profiler = train.get("profiler_flops")
         rows.append([f"`{name}`", entry["batch_size"], _num(flops["total"] / 1e9, 3),
-                     f"{flops['matmul_conv'] / flops['total']:.1%}", top,
-                     _num(profiler["total"] / 1e9, 3) if isinstance(profiler, dict) else "-",
-                     "; ".join(flops.get("notes", [])) or "-"])
+                     f"{flops['matmul_conv'] / flops['total']:.1%}", top]
+                    + ([_num(profiler["total"] / 1e9, 3) if isinstance(profiler, dict) else "-"]
+                       if cross_check else [])
+                    + ["; ".join(flops.get("notes", [])) or "-"])
     return "\n".join(["## FLOPs per training step", "",
-                      "Counted from the traced graph of one `train_step` (see Methods).", "",
+                      "Counted from the traced graph of one `train_step` (see Methods)"
+                      + ("; this run used the former hand-written counter, cross-checked by "
+                         "the v1 profiler." if cross_check else "."), "",
                       _table(["preset", "batch", "GFLOP/step", "matmul+conv share",
-                              "largest op types", "v1 profiler GFLOP (top level only)",
-                              "notes"], rows)])
+                              "largest op types"]
+                             + (["v1 profiler GFLOP (top level only)"] if cross_check else [])
+                             + ["notes"], rows)])
 
 
 def memory_table(results):
@@ -449,16 +370,9 @@ def profiling_section(results):
             len(graph["float_tensor_casts"]),
             ", ".join(f"{k}: {v}" for k, v in graph["devices"].items())])
     text = ["## Profiling the hot train step", "",
-            "`profile` job (see Methods): traces of `train_step` in each of 3 `fit` calls "
-            "(with the optimizer built before the first fit in the last case) and the "
-            "seconds of the first call (tracing included); ms per "
-            "step of `fit` (tf.data) and of the same compiled step in a bare Python loop on "
-            "one fixed batch; py-spy samples (Python frames, 50/s, idle included) of "
-            "about 20 s of `fit` blocks, by where the main thread was: inside TensorFlow's "
-            "executor (`quick_execute`), Python inside Keras' train-function call "
-            "(iterator optionals, nest flattening), Python in Keras' `fit` loop (callbacks, "
-            "logs, per-`fit` setup), other Python around `fit`; the step graph's casts and "
-            "op placement.", ""]
+            "`profile` job (see Methods): `train_step` traces per `fit` call, ms per step of "
+            "`fit` against a bare loop of the compiled step, py-spy samples by where the "
+            "main thread was, the step graph's casts and op placement.", ""]
     if rows:
         text.append(_table(["preset", "batch", "traces per fit: tf.data / numpy / "
                             "optimizer prebuilt", "first fit s: default / prebuilt",

@@ -1,27 +1,44 @@
-"""The one module that touches TensorFlow's autodiff and distribution context.
+"""Gradients, optimizer steps and replica scaling, the same calls on every backend.
 
-Models write their losses with `keras.ops`; this module turns a loss function
-into gradients (`gradients`), applies them (`apply`), and scales per-replica
-means so that `tf.distribute` strategies compute the same update as one device
-with the same global batch (`replica_mean`).
+Models write their losses with `keras.ops` and train through this module:
+`gradients` turns a loss function into gradients, `apply` and `minimize` apply
+them, `input_gradients` differentiates with respect to inputs (gradient
+penalties), and `replica_mean` scales per-replica means so that a
+`tf.distribute` strategy computes the update of one device on the global batch.
+
+What differs between backends lives in one adapter each, chosen by
+`keras.backend.backend()`: `autodiff_tensorflow` (`tf.GradientTape`, replica
+contexts) and `autodiff_jax` (`jax.grad` over the values of a
+`keras.StatelessScope`, so a train step written against variables runs inside
+the JAX trainer's pure, jitted step).
 """
 
-import tensorflow as tf
+import functools
+import importlib
+
+import keras
 from keras import ops
 
 
+@functools.cache
+def _adapter(backend):
+    return importlib.import_module(f"keras_gen.core.autodiff_{backend}")
+
+
+def adapter():
+    """The module that implements this file's calls for Keras' current backend."""
+    return _adapter(keras.backend.backend())
+
+
 def num_replicas():
-    """Number of replicas training in sync (1 outside `tf.distribute`)."""
-    context = tf.distribute.get_replica_context()
-    return 1 if context is None else context.num_replicas_in_sync
+    """Number of replicas training in sync (1 outside `tf.distribute`, and on JAX,
+    whose data parallelism shards one global batch)."""
+    return adapter().num_replicas()
 
 
 def replica_id():
     """Index of the replica running this code (0 outside `tf.distribute`)."""
-    context = tf.distribute.get_replica_context()
-    if context is None:
-        return 0
-    return context.replica_id_in_sync_group
+    return adapter().replica_id()
 
 
 def replica_mean(values):
@@ -48,10 +65,7 @@ def cross_replica_mean(value):
     of w): each replica sees only its part of the global batch, so its own
     mean would differ from the single-device value and between replicas.
     """
-    context = tf.distribute.get_replica_context()
-    if context is None or context.num_replicas_in_sync == 1:
-        return value
-    return context.all_reduce(tf.distribute.ReduceOp.MEAN, value)
+    return adapter().cross_replica_mean(value)
 
 
 def unscaled(loss):
@@ -60,22 +74,12 @@ def unscaled(loss):
 
 
 def logs_for_keras(values):
-    """Shape a train step's scalar logs so Keras can average them over replicas.
-
-    Keras averages step outputs across replicas itself. Under
-    `MultiWorkerMirroredStrategy` it does so with `strategy.reduce("MEAN",
-    value, axis=0)`, which fails on scalars ("Invalid reduction dimension 0"),
-    so there each log becomes a one-element vector; the mean over it is the
-    same number.
-    """
-    strategy = tf.distribute.get_strategy()
-    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
-        return {name: tf.reshape(value, (1,)) for name, value in values.items()}
-    return values
+    """A train step's scalar logs, shaped so Keras can average them over replicas."""
+    return adapter().logs_for_keras(values)
 
 
 def gradients(loss_fn, variables, optimizer=None):
-    """Run `loss_fn()` under a tape and differentiate its first output.
+    """Run `loss_fn()` and differentiate its first output with respect to `variables`.
 
     Args:
         loss_fn: callable with no arguments returning a scalar loss, or a tuple
@@ -86,16 +90,15 @@ def gradients(loss_fn, variables, optimizer=None):
 
     Returns:
         `(outputs, grads)`: what `loss_fn` returned and one gradient per
-        variable (`None` where a variable does not affect the loss).
+        variable (`None` where a variable does not affect the loss on
+        TensorFlow; zeros on JAX).
     """
-    with tf.GradientTape() as tape:
+    def scaled_loss_and_outputs():
         outputs = loss_fn()
-        loss = outputs[0] if isinstance(outputs, (tuple, list)) else outputs
-        if optimizer is not None:
-            loss = optimizer.scale_loss(loss)
-    grads = tape.gradient(loss, variables)
-    return outputs, grads
+        loss = first_output(outputs)
+        return (loss if optimizer is None else optimizer.scale_loss(loss)), outputs
 
+    return adapter().gradients(scaled_loss_and_outputs, list(variables))
 
 def apply(optimizer, grads, variables):
     """Apply `grads` to `variables`, skipping variables that got no gradient.
@@ -119,7 +122,7 @@ def minimize(optimizer, loss_fn, variables):
 
 
 def input_gradients(fn, inputs):
-    """Run `fn(inputs)` under a tape and differentiate with respect to `inputs`.
+    """Run `fn(inputs)` and differentiate the sum of its first output by `inputs`.
 
     Used by gradient penalties (WGAN-GP, R1), which penalise the norm of the
     discriminator's gradient with respect to its input images. Called inside a
@@ -132,15 +135,17 @@ def input_gradients(fn, inputs):
         inputs: tensor `(batch, ...)`, e.g. images.
 
     Returns:
-        `(outputs, grads)`: what `fn` returned and the gradient of the sum of its
-        first output, shaped like `inputs`. With examples processed
-        independently, row `i` is the gradient of output `i` with respect to
-        input `i`.
+        `(outputs, grads)`: what `fn` returned and the gradient, shaped like
+        `inputs`. With examples processed independently, row `i` is the
+        gradient of output `i` with respect to input `i`.
     """
-    inputs = tf.convert_to_tensor(inputs)
-    with tf.GradientTape() as tape:
-        tape.watch(inputs)
-        outputs = fn(inputs)
-        target = outputs[0] if isinstance(outputs, (tuple, list)) else outputs
-        total = tf.reduce_sum(tf.cast(target, "float32"))
-    return outputs, tape.gradient(total, inputs)
+    def total_and_outputs(x):
+        outputs = fn(x)
+        return ops.sum(ops.cast(first_output(outputs), "float32")), outputs
+
+    return adapter().input_gradients(total_and_outputs, inputs)
+
+
+def first_output(outputs):
+    """The loss of a loss function's outputs: the outputs, or their first item."""
+    return outputs[0] if isinstance(outputs, (tuple, list)) else outputs
