@@ -276,15 +276,6 @@ def test_only_runs_the_chosen_jobs(tmp_path, monkeypatch):
         bench.main(["--only", "speed", "--out", str(tmp_path / "B.md")])
 
 
-def test_quality_clock_counts_every_step_of_a_multi_step_call():
-    spec = zoo.get("ae_mnist_28")
-    model = spec.build(tiny=True)
-    model.compile(steps_per_execution=8)
-    clock = bench_measure._wall_clock_evaluator([1e9], lambda m: {}, 8, _silent)
-    model.fit(model.example_data(72), batch_size=8, epochs=2, verbose=0, callbacks=[clock])
-    assert clock.steps == 18  # 9 steps per epoch: one call of 8, one of 1
-
-
 def test_quality_runs_merge_into_a_throughput_report(tmp_path):
     vae, ae = zoo.get("vae_mnist_28"), zoo.get("ae_mnist_28")
     speed = bench.new_results("python tools/bench.py --only train", TINY, [])

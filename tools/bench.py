@@ -294,13 +294,38 @@ def export_worker(spec, settings, tiny=False, quantizations=None, log=print):
 
 
 def quality_worker(spec, settings, seed=0, tiny=False, log=print):
-    """The headline metric after each checkpoint of training time (one process, one seed)."""
-    import bench_measure
+    """The headline metric after each checkpoint of training time (one process, one seed).
 
-    result = bench_measure.measure_quality(spec, settings.quality_checkpoints, seed=seed,
-                                           quick=settings.quick, tiny=tiny, log=log)
-    result.update(preset=spec.name, seed=seed, headline_metric=spec.headline_metric,
-                  rss_peak_mb=bench_measure.peak_rss_mb())
+    Trains through `keras_gen.training` (the preset's recipe, its NaN guard)
+    with `pipeline.measure_at` measuring at the checkpoints and ending the run.
+    """
+    import inspect
+
+    import bench_measure
+    import keras
+
+    from keras_gen import training
+    from keras_gen.training import pipeline
+
+    keras.utils.set_random_seed(seed)
+    model = training.build(spec, tiny=tiny, seed=seed)
+    x, labels = training.training_data(spec, like=model)
+    quick = settings.quick and "num_samples" in inspect.signature(spec.evaluate).parameters
+    options = {"num_samples": 100} if quick else {}  # a VAE's importance samples
+    hook = pipeline.measure_at(spec, settings.quality_checkpoints, log=log, **options)
+    batch = int(spec.fit.get("batch_size", 32))
+    result = {"preset": spec.name, "seed": seed, "headline_metric": spec.headline_metric,
+              "evaluation_kwargs": options, "batch_size": batch}
+    try:
+        training.train(spec, model, x, labels, epochs=training.UNTIL_BUDGET, minutes=None,
+                       callbacks=[hook], verbose=0)
+    except training.NonFiniteError as error:  # the points measured so far are kept
+        result["error"] = str(error)
+    for point in hook.points:  # scalars only (no histograms)
+        point["images"] = point["steps"] * batch
+        point["metrics"] = {k: v for k, v in point["metrics"].items()
+                            if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    result.update(points=hook.points, rss_peak_mb=bench_measure.peak_rss_mb())
     return result
 
 

@@ -4,13 +4,10 @@
   (batch size, XLA, steps per execution, input pipeline), interleaved.
 - `measure_export`: latency per call of the Keras, SavedModel and `.tflite`
   serving functions through `kg.export.export`.
-- `measure_quality`: the preset's headline metric after fixed amounts of
-  training wall-clock time.
 - `peak_rss_mb`: the process's resident-memory high-water mark.
 """
 
 import dataclasses
-import inspect
 import math
 import resource
 import statistics
@@ -314,102 +311,3 @@ def measure_export(spec, representative_data, repeats=1, tiny=False, seed=0, out
              **details.get((f, fmt, q), {})}
             for (f, fmt, q), values in sorted(samples.items())]
     return {"rows": rows, "errors": errors}
-
-
-# -- quality against time ------------------------------------------------------
-def _wall_clock_evaluator(checkpoints, evaluate, batch_size, log):
-    import keras
-
-    class WallClockEvaluator(keras.callbacks.Callback):
-        """Evaluate at given amounts of training time, then stop training.
-
-        The clock counts the time inside `fit` (tracing included) minus the
-        time spent evaluating. Steps are read from the (generator's)
-        optimizer's iteration counter: with several steps per execution Keras
-        calls back once per call, and its batch index overshoots on a short
-        last call, so neither counts steps exactly.
-        """
-
-        def _iterations(self):
-            optimizer = getattr(self.model, "g_optimizer", None) or self.model.optimizer
-            return int(keras.ops.convert_to_numpy(optimizer.iterations))
-
-        @property
-        def steps(self):
-            return self._iterations() - self.first_iteration
-
-        def on_train_begin(self, logs=None):
-            self.start, self.paused, self.points = time.perf_counter(), 0.0, []
-            self.first_iteration = self._iterations()
-
-        def on_train_batch_end(self, batch, logs=None):
-            trained = time.perf_counter() - self.start - self.paused
-            if trained < checkpoints[len(self.points)]:
-                return
-            began = time.perf_counter()
-            metrics = evaluate(self.model)
-            seconds = time.perf_counter() - began
-            self.paused += seconds
-            # one evaluation serves every checkpoint this step passed (a slow first
-            # step, which includes tracing, can pass several)
-            while len(self.points) < len(checkpoints) \
-                    and trained >= checkpoints[len(self.points)]:
-                self.points.append({"target_seconds": checkpoints[len(self.points)],
-                                    "trained_seconds": trained, "steps": self.steps,
-                                    "images": self.steps * batch_size,
-                                    "evaluation_seconds": seconds, "metrics": metrics})
-            log(f"  t={trained:.0f}s steps={self.steps}: {metrics}")
-            if len(self.points) == len(checkpoints):
-                self.model.stop_training = True
-
-    return WallClockEvaluator()
-
-
-def quality_evaluator(spec, quick=False):
-    """`fn(model) -> dict` of the preset's own evaluation (`spec.evaluate`).
-
-    In quick mode, evaluations that take `num_samples` use fewer (100) to
-    stay cheap; a GAN's Frechet distance keeps its sample count, which the
-    number depends on.
-    """
-    kwargs = {}
-    if quick and spec.family == "vae" and "num_samples" in inspect.signature(
-            spec.evaluate).parameters:
-        kwargs["num_samples"] = 100
-
-    def evaluate(model):
-        return _json_numbers(spec.evaluate(model, spec, **kwargs))
-
-    return evaluate, kwargs
-
-
-def _json_numbers(metrics):
-    """Only the scalar numbers of an evaluation dict (histograms dropped)."""
-    return {k: float(v) for k, v in metrics.items() if isinstance(v, (int, float, np.number))}
-
-
-def measure_quality(spec, checkpoints, seed=0, quick=False, tiny=False, log=print):
-    """Train a preset from scratch by its recipe and evaluate after `checkpoints` seconds.
-
-    Returns:
-        dict: `points` (one per checkpoint), `evaluation_kwargs`, `batch_size`.
-    """
-    import keras
-
-    import keras_gen as kg
-
-    keras.utils.set_random_seed(seed)
-    x = training_arrays(spec)
-    model = spec.build(tiny=tiny, seed=seed)
-    model.compile(**spec.compile)
-    recipe, callbacks, _ = spec.fit_arguments()
-    # the checkpoints decide when training ends, not the recipe's epochs or time budget
-    callbacks = [c for c in callbacks if not isinstance(c, kg.callbacks.TimeLimit)]
-    recipe.pop("epochs", None)
-    batch_size = recipe.pop("batch_size", 32)
-    evaluate, kwargs = quality_evaluator(spec, quick=quick)
-    clock = _wall_clock_evaluator(sorted(checkpoints), evaluate, batch_size, log)
-    callbacks = callbacks + [clock]
-    model.fit(x, batch_size=batch_size, epochs=1_000_000, verbose=0, callbacks=callbacks,
-              **recipe)
-    return {"points": clock.points, "evaluation_kwargs": kwargs, "batch_size": batch_size}

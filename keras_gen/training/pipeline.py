@@ -4,6 +4,7 @@
     model = build(spec)
     run = train(spec, model, x, labels)     # raises NonFiniteError on divergence
     evaluate(run)                           # spec.evaluate, checked finite
+    hook = measure_at(spec, (60, 120))       # or: measured during training, at those seconds
     save(run, folder, metadata(run, seed=0, command="..."))
 
 Every step is a plain function so a caller can put its own piece in between
@@ -149,7 +150,7 @@ def train(spec, model, x, labels=None, epochs=None, batch_size=None, callbacks=(
     epochs_text = "" if fit_kwargs.get("epochs") == UNTIL_BUDGET else \
         f"{fit_kwargs.get('epochs', 1)} epochs"
     minutes_text = "" if minutes in ("recipe", None) else f"{minutes} minutes"
-    budget = " or ".join(t for t in (epochs_text, minutes_text) if t)
+    budget = " or ".join(t for t in (epochs_text, minutes_text) if t) or "until a callback stops"
     print(f"== {spec.name}: {type(model).__name__}, {model.count_params():,} parameters, "
           f"{examples} training examples of {source or spec.data.get('name')}, {budget}",
           flush=True)
@@ -184,13 +185,13 @@ def evaluate(run):
     return run.metrics
 
 
-def measure(spec, model):
-    """`spec.evaluate(model, spec)` as JSON-safe numbers (`{}` without an `evaluate`).
+def measure(spec, model, **options):
+    """`spec.evaluate(model, spec, **options)` as JSON-safe numbers (`{}` without an `evaluate`).
 
     Raises:
         NonFiniteError: a metric is NaN or infinite.
     """
-    metrics = json_safe(dict(spec.evaluate(model, spec))) if spec.evaluate else {}
+    metrics = json_safe(dict(spec.evaluate(model, spec, **options))) if spec.evaluate else {}
     bad = _non_finite(metrics, "metrics ")
     if bad:
         raise NonFiniteError("training diverged, refusing to save: " + "; ".join(bad) + ".")
@@ -198,6 +199,65 @@ def measure(spec, model):
         print(f"warning: headline metric {spec.headline_metric!r} is not among the measured "
               f"metrics {sorted(metrics)}.", flush=True)
     return metrics
+
+
+def measure_at(spec, seconds, log=None, **options):
+    """A callback for `train(callbacks=[...])`: `measure` the model at given training times.
+
+    When the training clock passes each of `seconds` it runs `measure(spec,
+    model, **options)` and appends to its `points` a dict of `target_seconds`,
+    `trained_seconds`, `steps` (from the (generator's) optimizer's iteration
+    counter: exact under several steps per execution), `evaluation_seconds`
+    and `metrics`; one measurement serves every checkpoint a slow (first,
+    tracing) step passed. The clock is the time inside `fit`, tracing
+    included, minus the time spent measuring. After the last checkpoint it
+    stops training, so with `epochs=UNTIL_BUDGET, minutes=None` the last
+    checkpoint is the budget:
+
+        hook = measure_at(spec, (60, 120))
+        train(spec, model, x, epochs=UNTIL_BUDGET, minutes=None, callbacks=[hook])
+        hook.points  # [{"target_seconds": 60, "steps": ..., "metrics": {...}}, ...]
+
+    Args:
+        spec: the `PresetSpec` whose `evaluate` measures.
+        seconds: checkpoints, seconds of training.
+        log: optional print function, called with one line per measurement.
+        **options: keyword arguments of `spec.evaluate` (e.g. `num_samples`).
+    """
+    import keras
+
+    checkpoints = sorted(seconds)
+
+    class MeasureAt(keras.callbacks.Callback):
+        def _iterations(self):
+            optimizer = getattr(self.model, "g_optimizer", None) or self.model.optimizer
+            return int(keras.ops.convert_to_numpy(optimizer.iterations))
+
+        def on_train_begin(self, logs=None):
+            self.start, self.paused, self.points = time.perf_counter(), 0.0, []
+            self.first_iteration = self._iterations()
+
+        def on_train_batch_end(self, batch, logs=None):
+            trained = time.perf_counter() - self.start - self.paused
+            if len(self.points) == len(checkpoints) or trained < checkpoints[len(self.points)]:
+                return
+            began = time.perf_counter()
+            metrics = measure(spec, self.model, **options)
+            spent = time.perf_counter() - began
+            self.paused += spent
+            steps = self._iterations() - self.first_iteration
+            while len(self.points) < len(checkpoints) and trained >= checkpoints[len(self.points)]:
+                self.points.append({"target_seconds": checkpoints[len(self.points)],
+                                    "trained_seconds": trained, "steps": steps,
+                                    "evaluation_seconds": spent, "metrics": metrics})
+            if log is not None:
+                log(f"  t={trained:.0f}s steps={steps}: {metrics}")
+            if len(self.points) == len(checkpoints):
+                self.model.stop_training = True
+
+    hook = MeasureAt()
+    hook.points = []
+    return hook
 
 
 def versions():

@@ -1,5 +1,6 @@
 """The training pipeline: recipe, budgets, divergence refused, metadata; one copy of it."""
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 import keras_gen as kg
 from keras_gen import training
 from keras_gen.testing.models import TinyAutoencoder
+from keras_gen.training import pipeline
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -77,3 +79,19 @@ def test_every_trainer_goes_through_the_pipeline(path):
     source = (REPO / path).read_text()
     assert "training.train(" in source
     assert not re.search(r"\bmodel\.fit\(", source), f"{path} calls fit itself"
+
+
+def test_measure_at_measures_at_training_times_and_then_stops():
+    spec = dataclasses.replace(_spec(), compile={"steps_per_execution": 8},
+                               evaluate=lambda model, spec, scale=1.0: {"mse": 0.5 * scale})
+    x, _ = training.training_data(spec, limit=72)  # 9 steps of 8 per epoch: calls of 8 and 1
+    model = training.build(spec)
+    hook = pipeline.measure_at(spec, (0.2, 0, 1e-9), scale=2.0)
+    run = training.train(spec, model, x, epochs=training.UNTIL_BUDGET, minutes=None,
+                         batch_size=8, callbacks=[hook], verbose=0)
+    points = hook.points
+    assert [p["target_seconds"] for p in points] == [0, 1e-9, 0.2]
+    assert points[0]["steps"] == 8 and points[0]["metrics"] == {"mse": 1.0}
+    assert points[1]["metrics"] is points[0]["metrics"]  # one measurement served both
+    assert points[2]["trained_seconds"] >= 0.2 and run.seconds >= 0.2
+    assert points[2]["steps"] == int(model.optimizer.iterations)  # training ended there
