@@ -17,7 +17,6 @@ bench = importlib.util.module_from_spec(_loader)
 _loader.loader.exec_module(bench)  # puts tools/ on sys.path for its helpers
 import bench_flops  # noqa: E402
 import bench_measure  # noqa: E402
-import bench_profile  # noqa: E402
 import bench_report  # noqa: E402
 
 TINY = bench.Settings(quick=True, repeats=2, target_seconds=0.05, batch_factors=(1, 2),
@@ -185,7 +184,7 @@ def test_workers_and_report_structure(tmp_path):
     profile = bench.profile_worker(ae, TINY, tiny=True, log=_silent)
     assert profile["traces"]["tfdata"]["per_fit"][0] >= 1
     assert profile["overhead"]["fit_seconds"] > 0
-    profile["pyspy"] = bench_profile.summarize_pyspy("")
+    profile["pyspy"] = bench_measure.summarize_pyspy("")
 
     results = bench.new_results("python tools/bench.py --test", TINY, ["stylegan_mnist_32"])
     results["profile"]["ae_mnist_28"] = profile
@@ -221,7 +220,7 @@ def test_batch_sizes_start_with_the_preset(quick):
 def test_traces_are_counted_per_fit():
     spec = zoo.get("ae_mnist_28")
     x = bench.tiny_images(spec)
-    traces = bench_profile.count_traces(spec, x, 48, fits=2, steps=2, tiny=True)
+    traces = bench_measure.count_traces(spec, x, 48, fits=2, steps=2, tiny=True)
     assert set(traces) == {"tfdata", "tfdata_prebuilt", "numpy"}
     for case in traces.values():
         first, later = case["per_fit"]
@@ -239,7 +238,7 @@ def test_pyspy_summary_counts_only_the_hot_loop():
         f"{fit};on_train_batch_end (c.py:1) 1",
         "<module> (a.py:1);hot_loop (p.py:9);error_handler (u.py:1) 1",
         "<module> (a.py:1);import_stuff (i.py:1) 50"])
-    summary = bench_profile.summarize_pyspy(raw)
+    summary = bench_measure.summarize_pyspy(raw)
     assert summary["samples"] == 10
     assert (summary["executor"], summary["step_python"], summary["fit_loop_python"],
             summary["other_python"]) == (0.6, 0.2, 0.1, 0.1)

@@ -3,38 +3,21 @@
     python tools/bench.py --quick                      # a few minutes, rough numbers
     python tools/bench.py                              # the full run (2-3 hours)
     python tools/bench.py --quality-seeds 1            # full, one quality run per preset (~1.5 h)
-    python tools/bench.py --presets vae_mnist_28,dcgan_mnist_28 --out /tmp/B.md
+    python tools/bench.py --presets NAME,NAME --out /tmp/B.md --logs /tmp/B.logs
     python tools/bench.py --render BENCHMARKS.json --out BENCHMARKS.md   # re-render only
-    python tools/bench.py --only quality --quality-seeds 2 --presets vae_mnist_28 --out /tmp/Q.md
+    python tools/bench.py --only quality --quality-seeds 2 --presets NAME --out /tmp/Q.md
     python tools/bench.py --render BENCHMARKS.json --quality-from /tmp/Q.json --out BENCHMARKS.md
 
-Writes `BENCHMARKS.md` (tables and the methods) and `BENCHMARKS.json` (every
-sample) next to it. Each preset is measured in separate subprocesses, so
-that peak memory (`ru_maxrss`) belongs to one job and nothing one preset
-traced or allocated slows the next:
-
-- `train`: the machine's float32 matmul peak, FLOPs of one train step per
-  batch size (`bench_flops`), and images/s of `model.fit` for every batch
-  size and setting (XLA, steps per execution, input pipeline), interleaved;
-- `export`: latency per call of Keras, SavedModel and `.tflite` (float32,
-  float16, int8) serving functions via `kg.export.export`;
-- `quality` (GANs and VAEs, one subprocess per seed): the preset's headline
-  metric after 1, 2, 5 and 10 minutes of training (5, 10, 20 s in quick mode);
-- `profile` (the VAE and the DCGAN, under py-spy when installed): retracing,
-  per-step overhead of `fit`, the step graph's ops (`bench_profile`).
-
-`--quick` (rough numbers in minutes): 3 rounds of 0.6 s, the preset batch
-size and twice it, the two flips of the defaults (XLA, steps per execution)
-only, every export variant (one timed round), quality after 5, 10 and 20 s
-with one seed.
-
-`--worker KIND --preset NAME --json-out PATH` runs one such job (what the
-parent does for each preset); see `BENCHMARKS.md` for the methods.
-
-The quality runs take 10 minutes per seed and preset, so they can run on their
-own (`--only quality`, one preset at a time) and be merged into a throughput
-run's report with `--render ... --quality-from A.json,B.json`: the report then
-names each quality run's command, time and load average.
+Writes `BENCHMARKS.md` (the tables) and `BENCHMARKS.json` (every sample) next
+to it. The presets are those whose spec's `bench` tuple asks for the job;
+each is measured in fresh subprocesses (`--worker KIND --preset NAME
+--json-out PATH`, hidden options): `train` (matmul peak, FLOPs per step,
+images/s of every batch size and setting), `export` (serving latency, one
+process per quantization), `quality` (headline metric after 1, 2, 5 and 10
+minutes of training, one process per seed) and `profile` (retracing, per-step
+overhead, graph ops, py-spy). `--only` picks jobs; a quality-only run merges
+into a throughput run's report with `--render ... --quality-from A.json,B.json`.
+The methods: docs/performance.md ("How tools/bench.py measures").
 """
 
 import argparse
@@ -43,7 +26,6 @@ import dataclasses
 import datetime
 import json
 import os
-import platform
 import shlex
 import statistics
 import subprocess
@@ -58,8 +40,8 @@ import bench_report  # noqa: E402  (after the path and log level are set)
 
 REPO = Path(__file__).resolve().parent.parent
 EXPORT_VARIANTS = ("float32", "float16", "int8")  # one subprocess each: a converter may crash
-SPEEDUP_THRESHOLD = 1.05  # a setting must be 5% faster ...
-WIN_FRACTION = 0.8        # ... and faster in 80% of the paired rounds to be recommended
+SPEEDUP_THRESHOLD, WIN_FRACTION = 1.05, 0.8  # recommended: 5% faster in 80% of paired rounds
+JOBS = ("train", "export", "quality", "profile")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,122 +58,50 @@ class Settings:
     quality_checkpoints: tuple  # seconds of training
     quality_repeats: int        # seeds
     worker_timeout: int         # seconds per subprocess
-    export_variants: tuple = EXPORT_VARIANTS  # one export subprocess each
+    export_variants: tuple = EXPORT_VARIANTS
 
     @classmethod
     def for_mode(cls, quick):
-        """The quick (development) or full (published numbers) settings."""
         if quick:
             return cls(True, repeats=3, target_seconds=0.6, batch_factors=(1, 2),
                        matmul_n=1024, matmul_repeats=5, export_repeats=1,
-                       quality_checkpoints=(5, 10, 20), quality_repeats=1,
-                       worker_timeout=1800)
+                       quality_checkpoints=(5, 10, 20), quality_repeats=1, worker_timeout=1800)
         return cls(False, repeats=5, target_seconds=2.0, batch_factors=(0.5, 1, 2, 4),
                    matmul_n=2048, matmul_repeats=9, export_repeats=3,
                    quality_checkpoints=(60, 120, 300, 600), quality_repeats=3,
                    worker_timeout=7200)
 
 
-# -- the machine ----------------------------------------------------------------
-def cpu_model():
-    """The CPU's model name from /proc/cpuinfo (or `platform.processor()`)."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def memory_total_mb():
-    """Total RAM in MB from /proc/meminfo, or None."""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
-
-
-def machine_info():
-    """Cores, CPU model, memory, library versions and the load average now."""
-    import keras
-    import tensorflow as tf
-
-    return {
-        "cpu_count": os.cpu_count(),
-        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "cpu_model": cpu_model(),
-        "memory_total_mb": memory_total_mb(),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
-        "loadavg": list(os.getloadavg()),
-    }
-
-
 def git_commit(checkout=REPO):
     """The checkout's HEAD commit (and whether its tree has changes), or None."""
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=checkout, capture_output=True, text=True,
+                              check=True).stdout.strip()
     try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=checkout, capture_output=True,
-                              text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=checkout,
-                               capture_output=True,
-                               text=True, check=True).stdout.strip()
-        return head + ("+uncommitted changes" if dirty else "")
+        return git("rev-parse", "HEAD") + ("+uncommitted changes" if git("status", "--porcelain")
+                                           else "")
     except (OSError, subprocess.CalledProcessError):
         return None
 
 
-# -- what is measured -------------------------------------------------------------
-def batch_sizes(spec, settings):
-    """The preset's batch size first, then the other sizes of the sweep."""
-    base = int(spec.fit.get("batch_size", 32))
-    sizes = [base] + sorted({max(2, int(base * f)) for f in settings.batch_factors} - {base})
-    return sizes
+# -- what is measured (presets from each spec's `bench` tuple) ----------------------------
+def headline_presets():
+    """The presets whose spec asks for the bench's speed jobs, in registry order."""
+    from keras_gen import zoo
+
+    return tuple(spec.name for spec in zoo.specs() if "speed" in spec.bench)
 
 
-def default_settings(spec):
-    """`(jit_compile, steps_per_execution)` a preset trains with by default.
+def profiled_presets():
+    """The presets whose spec asks for the bench's profile job, in registry order."""
+    from keras_gen import zoo
 
-    The preset's compile recipe over its model class's `compile_defaults`;
-    Keras' `jit_compile="auto"` is off on a CPU-only machine.
-    """
-    merged = spec.model_class.with_compile_defaults(spec.compile)
-    return merged.get("jit_compile", "auto") is True, int(merged.get("steps_per_execution", 1))
+    return tuple(spec.name for spec in zoo.specs() if "profile" in spec.bench)
 
 
-def train_configs(spec, settings):
-    """`TrainConfig`s: the default first, the batch sweep, then the settings.
-
-    Each setting row flips one default (XLA on <-> off, 8 <-> 1 steps per
-    execution), so a faster row means the default should change. Quick mode
-    keeps the batch sweep and the two flips only (each row costs a traced
-    model).
-    """
-    from bench_measure import TrainConfig
-
-    sizes = batch_sizes(spec, settings)
-    base = sizes[0]
-    jit, spe = default_settings(spec)
-    other_spe = 1 if spe > 1 else 8
-    xla_label, spe_label = ("no xla" if jit else "xla"), f"spe{other_spe}"
-    configs = [TrainConfig("default", base, jit, spe)]
-    configs += [TrainConfig(f"batch {b}", b, jit, spe) for b in sizes[1:]]
-    configs += [TrainConfig(xla_label, base, not jit, spe),
-                TrainConfig(spe_label, base, jit, other_spe)]
-    if not settings.quick:
-        configs += [
-            TrainConfig(f"{xla_label}+{spe_label}", base, not jit, other_spe),
-            TrainConfig("no cache", base, jit, spe, pipeline="tfdata_nocache"),
-            TrainConfig("no prefetch", base, jit, spe, pipeline="tfdata_noprefetch"),
-            TrainConfig("no cache, no prefetch", base, jit, spe, pipeline="tfdata_plain"),
-            TrainConfig("numpy arrays", base, jit, spe, pipeline="numpy"),
-        ]
-    return configs
+def wants_quality(spec):
+    """Whether quality-against-time is measured for a preset (its spec's `bench`)."""
+    return "quality" in spec.bench and bool(spec.evaluate) and bool(spec.headline_metric)
 
 
 def registered_headlines(names=None):
@@ -207,72 +117,39 @@ def registered_headlines(names=None):
     return found, missing
 
 
-# -- workers (one subprocess each) -------------------------------------------------
-def step_flops(spec, settings, tiny=False, log=print):
-    """`{batch: FLOPs of one train step}` (`bench_flops.train_step_flops`) at every batch size."""
-    import bench_flops
-    import bench_measure
-
-    flops = {}
-    for batch in batch_sizes(spec, settings):
-        model = bench_measure.build_model(spec, tiny=tiny)
-        flops[batch] = bench_flops.train_step_flops(model, batch)
-        log(f"  batch {batch}: {flops[batch]['total'] / 1e9:.3f} GFLOP per step")
-    return flops
+def batch_sizes(spec, settings):
+    """The preset's batch size first, then the other sizes of the sweep."""
+    base = int(spec.fit.get("batch_size", 32))
+    return [base] + sorted({max(2, int(base * f)) for f in settings.batch_factors} - {base})
 
 
-class PeakSampler:
-    """Matmul-peak samples taken through a train job, under the load of the moment."""
-
-    def __init__(self, settings):
-        import bench_flops
-
-        self.settings, self.matmul_peak = settings, bench_flops.matmul_peak
-        self.start = self.matmul_peak(settings.matmul_n, settings.matmul_repeats)
-        self.seconds, self.end = list(self.start["seconds"]), None
-
-    def sample(self):
-        """A few more products (called between throughput rounds)."""
-        self.seconds += self.matmul_peak(self.settings.matmul_n, 3, warmup=1)["seconds"]
-
-    def finish(self):
-        """Last samples; returns the JSON summary with the median rate over all samples."""
-        self.end = self.matmul_peak(self.settings.matmul_n, self.settings.matmul_repeats)
-        self.seconds += self.end["seconds"]
-        rate = self.start["flops_per_matmul"] / statistics.median(self.seconds)
-        return {"start": self.start, "end": self.end, "seconds": self.seconds,
-                "flops_per_second": rate}
+def default_settings(spec):
+    """`(jit_compile, steps_per_execution)` of the preset's compile recipe over its class's
+    `compile_defaults` (Keras' `jit_compile="auto"` is off on a CPU-only machine)."""
+    merged = spec.model_class.with_compile_defaults(spec.compile)
+    return merged.get("jit_compile", "auto") is True, int(merged.get("steps_per_execution", 1))
 
 
-def train_worker(spec, settings, tiny=False, log=print):
-    """Matmul peak, FLOPs per step and throughput of one preset (one process)."""
-    import bench_measure
+def train_configs(spec, settings):
+    """The default first, the batch sweep, then one flip of each default (quick: XLA, spe)."""
+    from bench_measure import TrainConfig
 
-    result = {"preset": spec.name, "batch_size": batch_sizes(spec, settings)[0],
-              "rss_after_import_mb": bench_measure.peak_rss_mb()}
-    peak = PeakSampler(settings)
-    log(f"  matmul peak {peak.start['flops_per_second'] / 1e9:.1f} GFLOP/s")
-    flops = step_flops(spec, settings, tiny=tiny, log=log)
-    result["flops"] = {str(b): v for b, v in flops.items()}
-    x = tiny_images(spec) if tiny else bench_measure.training_arrays(spec)
-
-    def after_first():
-        result["rss_after_default_mb"] = bench_measure.peak_rss_mb()
-
-    configs = train_configs(spec, settings)
-    runners, errors = bench_measure.measure_throughput(
-        spec, configs, x, repeats=settings.repeats, target_seconds=settings.target_seconds,
-        tiny=tiny, after_first=after_first, between_rounds=peak.sample, log=log)
-    result["matmul_peak"] = peak.finish()
-    rate = result["matmul_peak"]["flops_per_second"]
-    log(f"  matmul peak (median of {len(peak.seconds)}) {rate / 1e9:.1f} GFLOP/s")
-    result["throughput"] = [
-        runners[c.label].result(flops[c.batch_size]["total"] / c.batch_size, rate)
-        for c in configs if c.label in runners]
-    result.update(errors=errors, rss_peak_mb=bench_measure.peak_rss_mb())
-    return result
+    base, *others = batch_sizes(spec, settings)
+    jit, spe = default_settings(spec)
+    other_spe = 1 if spe > 1 else 8
+    xla, spe_label = ("no xla" if jit else "xla"), f"spe{other_spe}"
+    configs = [TrainConfig("default", base, jit, spe)]
+    configs += [TrainConfig(f"batch {b}", b, jit, spe) for b in others]
+    configs += [TrainConfig(xla, base, not jit, spe), TrainConfig(spe_label, base, jit, other_spe)]
+    if not settings.quick:
+        configs.append(TrainConfig(f"{xla}+{spe_label}", base, not jit, other_spe))
+        configs += [TrainConfig(label, base, jit, spe, pipeline=pipeline) for label, pipeline in (
+            ("no cache", "tfdata_nocache"), ("no prefetch", "tfdata_noprefetch"),
+            ("no cache, no prefetch", "tfdata_plain"), ("numpy arrays", "numpy"))]
+    return configs
 
 
+# -- workers (one subprocess each) ------------------------------------------------------
 def tiny_images(spec, n=256):
     """Random images shaped for the preset's tiny model (tests)."""
     import numpy as np
@@ -281,8 +158,45 @@ def tiny_images(spec, n=256):
     return np.random.default_rng(0).uniform(size=(n, *shape)).astype("float32")
 
 
+def train_worker(spec, settings, tiny=False, log=print):
+    """Matmul peak, FLOPs per step (`bench_flops`) and throughput of one preset."""
+    import bench_flops
+    import bench_measure
+
+    result = {"preset": spec.name, "batch_size": batch_sizes(spec, settings)[0],
+              "rss_after_import_mb": bench_measure.peak_rss_mb()}
+    peaks = []  # matmul peaks through the job, under the load of the moment
+
+    def sample_peak(repeats=3, warmup=1):
+        peaks.append(bench_flops.matmul_peak(settings.matmul_n, repeats, warmup))
+
+    sample_peak(settings.matmul_repeats, 2)
+    log(f"  matmul peak {peaks[0]['flops_per_second'] / 1e9:.1f} GFLOP/s")
+    flops = {}
+    for batch in batch_sizes(spec, settings):
+        flops[batch] = bench_flops.train_step_flops(bench_measure.build_model(spec, tiny), batch)
+        log(f"  batch {batch}: {flops[batch]['total'] / 1e9:.3f} GFLOP per step")
+    result["flops"] = {str(b): v for b, v in flops.items()}
+    x = tiny_images(spec) if tiny else bench_measure.training_arrays(spec)
+    configs = train_configs(spec, settings)
+    runners, errors = bench_measure.measure_throughput(
+        spec, configs, x, repeats=settings.repeats, target_seconds=settings.target_seconds,
+        tiny=tiny, between_rounds=sample_peak, log=log,
+        after_first=lambda: result.update(rss_after_default_mb=bench_measure.peak_rss_mb()))
+    sample_peak(settings.matmul_repeats, 2)
+    seconds = [s for peak in peaks for s in peak["seconds"]]
+    rate = 2 * settings.matmul_n ** 3 / statistics.median(seconds)
+    result["matmul_peak"] = {"n": settings.matmul_n, "seconds": seconds, "flops_per_second": rate}
+    log(f"  matmul peak (median of {len(seconds)}) {rate / 1e9:.1f} GFLOP/s")
+    result["throughput"] = [
+        runners[c.label].result(flops[c.batch_size]["total"] / c.batch_size, rate)
+        for c in configs if c.label in runners]
+    result.update(errors=errors, rss_peak_mb=bench_measure.peak_rss_mb())
+    return result
+
+
 def export_worker(spec, settings, tiny=False, quantizations=None, log=print):
-    """Serving latency of one preset in every format (one process)."""
+    """Serving latency of one preset in every format."""
     import bench_measure
 
     data = tiny_images(spec) if tiny else bench_measure.training_arrays(spec, split="test")
@@ -294,7 +208,7 @@ def export_worker(spec, settings, tiny=False, quantizations=None, log=print):
 
 
 def quality_worker(spec, settings, seed=0, tiny=False, log=print):
-    """The headline metric after each checkpoint of training time (one process, one seed).
+    """The headline metric after each checkpoint of training time (one seed).
 
     Trains through `keras_gen.training` (the preset's recipe, its NaN guard)
     with `pipeline.measure_at` measuring at the checkpoints and ending the run.
@@ -330,11 +244,11 @@ def quality_worker(spec, settings, seed=0, tiny=False, log=print):
 
 
 def profile_worker(spec, settings, tiny=False, log=print):
-    """Retracing, per-step overhead, graph ops and a py-spy window (one process)."""
+    """Retracing, per-step overhead, graph ops and a py-spy window."""
     import bench_measure
-    import bench_profile
 
-    result = bench_profile.profile_preset(spec, settings, tiny=tiny, log=log)
+    x = tiny_images(spec) if tiny else bench_measure.training_arrays(spec)
+    result = bench_measure.profile_preset(spec, settings, x, tiny=tiny, log=log)
     result["rss_peak_mb"] = bench_measure.peak_rss_mb()
     return result
 
@@ -350,24 +264,14 @@ def run_worker(args):
     from keras_gen import zoo
 
     warnings.filterwarnings("ignore", message=".*shuffle=True.*")  # Keras, for tf.data input
-    settings = Settings.for_mode(args.quick)
-    spec = zoo.get(args.preset)
     kwargs = {"seed": args.seed} if args.worker == "quality" else {}
     if args.worker == "export" and args.quantize:
         kwargs["quantizations"] = (None if args.quantize == "float32" else args.quantize,)
     start = time.perf_counter()
-    result = WORKERS[args.worker](spec, settings, tiny=args.tiny, **kwargs)
-    result["wall_seconds"] = time.perf_counter() - start
-    result["loadavg_end"] = list(os.getloadavg())
-    Path(args.json_out).write_text(json.dumps(result, indent=1, default=_json_default))
-
-
-def _json_default(value):
-    import numpy as np
-
-    if isinstance(value, np.generic):
-        return value.item()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+    result = WORKERS[args.worker](zoo.get(args.preset), Settings.for_mode(args.quick),
+                                  tiny=args.tiny, **kwargs)
+    result.update(wall_seconds=time.perf_counter() - start, loadavg_end=list(os.getloadavg()))
+    Path(args.json_out).write_text(json.dumps(result, indent=1, default=lambda v: v.item()))
 
 
 def pyspy_path():
@@ -379,22 +283,16 @@ def pyspy_path():
 
 
 def spawn(kind, preset, settings, log_dir, seed=0, tiny=False, quantize=None, pyspy=None):
-    """Run one worker in a fresh Python process; its JSON result or `{"error": ...}`.
-
-    With `pyspy` (a path for the raw samples), the worker runs under
-    `py-spy record --idle` (50 samples/s, Python frames only; `--idle` keeps
-    the samples where the Python thread waits for TensorFlow's executor).
-    """
+    """Run one worker in a fresh Python process (under `py-spy record --idle` when `pyspy`
+    names the samples' file); its JSON result or `{"error": ..., "log": ...}`."""
     stem = f"{preset}.{kind}.{quantize or seed}"
     json_out, log_path = Path(log_dir) / f"{stem}.json", Path(log_dir) / f"{stem}.log"
-    prefix = [pyspy_path(), "record", "--idle", "--rate", "50", "--format", "raw",
-              "-o", str(pyspy), "--"] if pyspy else []
-    command = prefix + [sys.executable, "-X", "faulthandler", str(Path(__file__).resolve()),
-               "--worker", kind, "--preset", preset, "--json-out", str(json_out),
-               "--seed", str(seed)]
-    command += ["--quantize", quantize] if quantize else []
-    command += ["--quick"] if settings.quick else []
-    command += ["--tiny"] if tiny else []
+    command = [pyspy_path(), "record", "--idle", "--rate", "50", "--format", "raw",
+               "-o", str(pyspy), "--"] if pyspy else []
+    command += [sys.executable, "-X", "faulthandler", str(Path(__file__).resolve()), "--worker",
+                kind, "--preset", preset, "--json-out", str(json_out), "--seed", str(seed)]
+    command += (["--quantize", quantize] if quantize else []) + \
+        (["--quick"] if settings.quick else []) + (["--tiny"] if tiny else [])
     start = time.perf_counter()
     with open(log_path, "w") as log_file:
         try:
@@ -402,41 +300,32 @@ def spawn(kind, preset, settings, log_dir, seed=0, tiny=False, quantize=None, py
                                   timeout=settings.worker_timeout).returncode
         except subprocess.TimeoutExpired:
             code = "timeout"
-    seconds = time.perf_counter() - start
     if code == 0 and json_out.exists():
         return json.loads(json_out.read_text())
     text = log_path.read_text(errors="replace") if log_path.exists() else ""
-    return {"error": failure_summary(text, code, seconds), "log": str(log_path)}
+    return {"error": failure_summary(text, code, time.perf_counter() - start),
+            "log": str(log_path)}
 
 
 def failure_summary(log_text, code, seconds):
     """One line on why a worker failed: signal or exit code, and where."""
     import signal
 
-    if isinstance(code, int) and code < 0:
-        how = f"crashed ({signal.Signals(-code).name})"
-    else:
-        how = f"exited with {code}"
+    how = f"crashed ({signal.Signals(-code).name})" if isinstance(code, int) and code < 0 \
+        else f"exited with {code}"
     lines = [ln.strip() for ln in log_text.splitlines() if ln.strip()
              and not ln.startswith(("I0000", "W0000", "E0000", "WARNING", "INFO"))]
     where = f": {lines[-1][:300]}" if lines else ""
-    if "Fatal Python error" in log_text:  # faulthandler lists the innermost frame first
-        ours = [ln for ln in lines if ln.startswith("File ") and "keras_gen/" in ln]
-        frames = [ln for ln in lines if ln.startswith("File ")]
-        if ours or frames:
-            where = f" in {(ours or frames)[0]}"
+    frames = [ln for ln in lines if ln.startswith("File ")]
+    if "Fatal Python error" in log_text and frames:  # faulthandler: innermost frame first
+        where = " in " + ([ln for ln in frames if "keras_gen/" in ln] or frames)[0]
     return f"worker {how} after {seconds:.0f}s{where}"
 
 
-# -- analysis ----------------------------------------------------------------------
+# -- analysis -----------------------------------------------------------------------------
 def compare_settings(train_result):
-    """Each non-default config at the preset batch size against the default.
-
-    Returns rows: label, images/s of both, speedup (ratio of medians), rounds
-    won (paired by round, which ran back to back) and whether the setting is
-    recommended (`speedup >= SPEEDUP_THRESHOLD` and won in at least
-    `WIN_FRACTION` of the rounds).
-    """
+    """Each non-default config at the preset batch size against the default: speedup (ratio
+    of medians), rounds won (paired by round) and whether it is recommended."""
     rows = {r["label"]: r for r in train_result.get("throughput", [])}
     default = rows.get("default")
     if not default or not default["images_per_second"]:
@@ -463,9 +352,8 @@ def quality_summary(runs):
     for run in runs:
         for point in run.get("points", []):
             entry = table.setdefault(point["target_seconds"], {})
-            for name, value in point["metrics"].items():
+            for name, value in {**point["metrics"], "images": point["images"]}.items():
                 entry.setdefault(name, []).append(value)
-            entry.setdefault("images", []).append(point["images"])
     return {str(t): {name: {"median": statistics.median(v), "values": v}
                      for name, v in metrics.items()} for t, metrics in sorted(table.items())}
 
@@ -477,10 +365,8 @@ def merge_exports(jobs):
         if "error" in job:
             merged["errors"][quantize] = job["error"]
             continue
-        rows = job["rows"]
-        if quantize != "float32":  # Keras latency is measured by every job; keep float32's
-            rows = [r for r in rows if r["format"] != "keras"]
-        merged["rows"] += rows
+        merged["rows"] += [r for r in job["rows"]  # each job times Keras too: keep float32's
+                           if quantize == "float32" or r["format"] != "keras"]
         merged["errors"].update(job.get("errors", {}))
         merged["rss_peak_mb"] = max(merged["rss_peak_mb"] or 0, job.get("rss_peak_mb") or 0)
     if not merged["rows"]:
@@ -492,40 +378,20 @@ def merge_exports(jobs):
 
 def profile(spec, settings, log_dir, tiny=False):
     """The profile worker's result, with py-spy's sample shares when py-spy is installed."""
-    import bench_profile
+    import bench_measure
 
     raw = Path(log_dir) / f"{spec.name}.pyspy.txt"
     use_pyspy = pyspy_path() is not None
     result = spawn("profile", spec.name, settings, log_dir, tiny=tiny,
                    pyspy=raw if use_pyspy else None)
-    if use_pyspy and raw.exists() and "error" not in result:
-        result["pyspy"] = bench_profile.summarize_pyspy(raw.read_text())
-    elif "error" not in result:
-        result["pyspy"] = {"samples": 0, "note": "py-spy not installed"}
+    if "error" not in result:
+        result["pyspy"] = bench_measure.summarize_pyspy(raw.read_text()) \
+            if use_pyspy and raw.exists() else {"samples": 0, "note": "py-spy not installed"}
     return result
 
 
-def headline_presets():
-    """The presets whose spec asks for the bench's speed jobs, in registry order."""
-    from keras_gen import zoo
-
-    return tuple(spec.name for spec in zoo.specs() if "speed" in spec.bench)
-
-
-def profiled_presets():
-    """The presets whose spec asks for the bench's profile job, in registry order."""
-    from keras_gen import zoo
-
-    return tuple(spec.name for spec in zoo.specs() if "profile" in spec.bench)
-
-
-def wants_quality(spec):
-    """Whether quality-against-time is measured for a preset (its spec's `bench`)."""
-    return "quality" in spec.bench and bool(spec.evaluate) and bool(spec.headline_metric)
-
-
 def preset_entry(spec, train, export, quality_runs=None):
-    """One preset's part of the results: the three jobs' outputs and what follows."""
+    """One preset's part of the results: the jobs' outputs and what follows from them."""
     entry = {"family": spec.family,
              "batch_size": train.get("batch_size", spec.fit.get("batch_size")),
              "headline_metric": spec.headline_metric, "train": train,
@@ -535,9 +401,11 @@ def preset_entry(spec, train, export, quality_runs=None):
     return entry
 
 
-# -- the run -----------------------------------------------------------------------
+# -- the run ------------------------------------------------------------------------------
 def new_results(command, settings, missing):
     """The result dict before any preset: command, settings, machine, load average."""
+    from machine import machine_info
+
     return {"command": command, "settings": dataclasses.asdict(settings),
             "started": datetime.datetime.now().isoformat(timespec="seconds"),
             "git_commit": git_commit(), "machine": machine_info(),
@@ -547,23 +415,16 @@ def new_results(command, settings, missing):
 
 def finish_results(results):
     """Stamp the end time and load average."""
-    results["loadavg_end"] = list(os.getloadavg())
-    results["finished"] = datetime.datetime.now().isoformat(timespec="seconds")
+    results.update(loadavg_end=list(os.getloadavg()),
+                   finished=datetime.datetime.now().isoformat(timespec="seconds"))
     return results
 
 
-JOBS = ("train", "export", "quality", "profile")
-
-
 def merge_quality(results, sources):
-    """`results` with the quality measurements of separate (`--only quality`) runs.
-
-    `sources` are result dicts of other bench runs; each preset's `quality` entry
-    replaces the one in `results` (a preset `results` lacks is added with its jobs
-    marked not run). Every source's command, time span, git commit and load
-    averages are kept in `results["quality_sources"]`, so the report says where
-    each quality figure came from. Returns a new dict.
-    """
+    """A copy of `results` with each preset's `quality` taken from `sources` (other runs'
+    result dicts; a preset `results` lacks is added). Each source's command, time span,
+    commit and load averages go to `quality_sources`, so the report says where each
+    quality figure came from."""
     merged = copy.deepcopy(results)
     merged["quality_sources"] = []
     for source in sources:
@@ -578,10 +439,9 @@ def merge_quality(results, sources):
             else:
                 merged["presets"][name] = entry
         merged["quality_sources"].append(
-            {"command": source["command"], "presets": names,
-             "started": source["started"], "finished": source.get("finished"),
-             "git_commit": source.get("git_commit"),
-             "loadavg_start": source["loadavg_start"], "loadavg_end": source.get("loadavg_end")})
+            {"command": source["command"], "presets": names, "started": source["started"],
+             **{k: source.get(k) for k in ("finished", "git_commit", "loadavg_end")},
+             "loadavg_start": source["loadavg_start"]})
     return merged
 
 
@@ -597,10 +457,7 @@ def write_report(results, out):
 
 
 def benchmark(specs, missing, settings, log_dir, command, tiny=False, log=print, jobs=JOBS):
-    """Measure every spec in subprocesses and return the whole result dict.
-
-    `jobs` picks which kinds of job run; the others are reported as not run.
-    """
+    """Measure every spec in subprocesses (the `jobs` kinds; others reported not run)."""
     results = new_results(command, settings, missing)
     skipped = {"error": "not run (tools/bench.py --only)"}
     for spec in specs:
@@ -610,10 +467,9 @@ def benchmark(specs, missing, settings, log_dir, command, tiny=False, log=print,
         export = merge_exports({q: spawn("export", spec.name, settings, log_dir, tiny=tiny,
                                          quantize=q) for q in settings.export_variants}) \
             if "export" in jobs else dict(skipped)
-        quality = None
-        if "quality" in jobs and wants_quality(spec):
-            quality = [spawn("quality", spec.name, settings, log_dir, seed=seed, tiny=tiny)
-                       for seed in range(settings.quality_repeats)]
+        quality = [spawn("quality", spec.name, settings, log_dir, seed=seed, tiny=tiny)
+                   for seed in range(settings.quality_repeats)] \
+            if "quality" in jobs and wants_quality(spec) else None
         results["presets"][spec.name] = preset_entry(spec, train, export, quality)
         for kind, job in (("train", train), ("export", export)):
             if "error" in job:
@@ -674,8 +530,8 @@ def main(argv=None):
     jobs = tuple(j.strip() for j in args.only.split(",")) if args.only else JOBS
     if set(jobs) - set(JOBS):
         raise SystemExit(f"--only takes jobs of {', '.join(JOBS)}; got {args.only!r}.")
-    names = [n.strip() for n in args.presets.split(",")] if args.presets else None
-    specs, missing = registered_headlines(names)
+    specs, missing = registered_headlines(
+        [n.strip() for n in args.presets.split(",")] if args.presets else None)
     out = Path(args.out)
     log_dir = Path(args.logs) if args.logs else out.with_suffix(".logs")
     log_dir.mkdir(parents=True, exist_ok=True)

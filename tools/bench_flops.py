@@ -1,6 +1,8 @@
-"""FLOPs of one traced train step (TensorFlow's own count) and the float32 matmul peak.
+"""FLOPs of one traced train step by TensorFlow's own count, and the float32 matmul peak.
 
-What is counted, and what TensorFlow does not count: docs/performance.md.
+What is counted, what TensorFlow does not count and the two things added here (the
+functions loops, branches and calls hold; strided convolution gradients): see
+docs/performance.md ("FLOPs per step").
 """
 
 import collections
@@ -9,35 +11,35 @@ import time
 
 import numpy as np
 
-BACKPROP_CONV = ("Conv2DBackpropInput", "Conv2DBackpropFilter")  # recounted: see graph_flops
+BACKPROP_CONV = ("Conv2DBackpropInput", "Conv2DBackpropFilter")
 MATMUL_CONV = {"MatMul", "BatchMatMul", "BatchMatMulV2", "BatchMatMulV3", "Conv2D", "Conv3D",
-               "Conv2DBackpropInput", "Conv2DBackpropFilter", "DepthwiseConv2dNative"}
+               "DepthwiseConv2dNative", *BACKPROP_CONV}
+LOOPS, BRANCHES = ("While", "StatelessWhile"), ("If", "StatelessIf", "Case", "StatelessCase")
 
 
 def train_step_function(model, batch_size):
-    """Concrete function of one `model.train_step` on a float32 batch (traced, never run).
-
-    The optimizer is built first, so tracing creates no variables.
-    """
+    """Concrete function of one `model.train_step` on a float32 batch (traced, never run);
+    the optimizer is built first, so tracing creates no variables."""
     import tensorflow as tf
 
     optimizer = getattr(model, "optimizer", None)
     if optimizer is not None and not optimizer.built:
         optimizer.build(model.trainable_variables)
-    step = tf.function(model.train_step, autograph=False)
     shape = (batch_size, *model.expected_input_shape())
-    return step.get_concrete_function(tf.TensorSpec(shape, tf.float32))
+    return tf.function(model.train_step, autograph=False).get_concrete_function(
+        tf.TensorSpec(shape, tf.float32))
 
 
 def profiler_flops(graph):
-    """`{op type: FLOPs}` of one graph's own ops by `tf.compat.v1.profiler` (float_operation)."""
+    """`Counter({op type: FLOPs})` of one graph's own ops: `tf.compat.v1.profiler.profile`
+    with `ProfileOptionBuilder.float_operation()` (the "op" view nests the op types)."""
     import tensorflow as tf
 
     builder = tf.compat.v1.profiler.ProfileOptionBuilder
     options = builder(builder.float_operation()).with_empty_output().build()
     by_type, nodes = collections.Counter(), [
         tf.compat.v1.profiler.profile(graph=graph, cmd="op", options=options)]
-    while nodes:  # the "op" view nests its op types
+    while nodes:
         node = nodes.pop()
         by_type[node.name] += int(node.float_ops)
         nodes += node.children
@@ -55,43 +57,33 @@ def _static_int(tensor):
 
 
 def graph_flops(graph, outer=()):
-    """`(by_type, notes)`: TF's count of `graph` and of the functions its ops hold.
-
-    A `While` body counts its static `maximum_iterations` times, an `If` /
-    `Case` its most expensive branch, a call op its function.
-    """
-    graphs = (*outer, graph)
-    by_type, notes = profiler_flops(graph), []
-    for kind in BACKPROP_CONV:  # TF divides the image by the stride product: inexact when
-        by_type.pop(kind, None)  # the size is not a multiple of it (7x7 -> 4x4: 12.25 not 16)
+    """`(by_type, notes)` of `graph` and of the functions its ops hold: a `While` body
+    `maximum_iterations` times, an `If` / `Case` its most expensive branch, a call its
+    function; the two convolution gradients counted as their forward convolution."""
+    graphs, notes = (*outer, graph), []
+    by_type = collections.Counter({k: v for k, v in profiler_flops(graph).items()
+                                   if k not in BACKPROP_CONV})
     for op in graph.get_operations():
-        if op.type in BACKPROP_CONV:  # as the forward Conv2D: 2 * its output * kh * kw * c_in
+        if op.type in BACKPROP_CONV:  # 2 * the forward conv's output * kh * kw * c_in
             kernel = op.outputs[0] if op.type.endswith("Filter") else op.inputs[1]
             elements = op.inputs[2].shape.num_elements()
             if elements is None or not kernel.shape.is_fully_defined():
                 notes.append(f"{op.type}: shape unknown, not counted")
-                continue
-            by_type[op.type] += 2 * elements * int(np.prod(kernel.shape[:3]))
-        held = {key: [f.name for f in (a.list.func if a.HasField("list") else [a.func])]
-                for key, a in op.node_def.attr.items() if a.HasField("func") or a.list.func}
-        if not held:
-            continue
-        parts = [graph_flops(_function_graph(name, graphs), graphs)
-                 for names in held.values() for name in names
-                 if op.type not in ("While", "StatelessWhile") or name in held["body"]]
-        if not parts:
-            continue
-        if op.type in ("If", "StatelessIf", "Case", "StatelessCase"):
-            parts = [max(parts, key=lambda p: sum(p[0].values()))]
-        times = 1
-        if op.type in ("While", "StatelessWhile"):
-            times = _static_int(op.inputs[1]) if len(op.inputs) > 1 else None
-            if times is None or times < 0:
-                notes.append(f"{op.name}: trip count unknown, body counted once")
-                times = 1
+            else:
+                by_type[op.type] += 2 * elements * int(np.prod(kernel.shape[:3]))
+        held = [(key, f.name) for key, a in op.node_def.attr.items()
+                for f in (a.list.func if a.HasField("list") else [a.func] if a.HasField("func")
+                          else [])]
+        parts = [graph_flops(_function_graph(name, graphs), graphs) for key, name in held
+                 if op.type not in LOOPS or key == "body"]
+        if op.type in BRANCHES and parts:
+            parts = [max(parts, key=lambda part: sum(part[0].values()))]
+        times = _static_int(op.inputs[1]) if op.type in LOOPS and len(op.inputs) > 1 else 1
+        if times is None or times < 0:
+            notes.append(f"{op.name}: trip count unknown, body counted once")
+            times = 1
         for part_types, part_notes in parts:
-            for key, value in part_types.items():
-                by_type[key] += times * value
+            by_type.update({key: times * value for key, value in part_types.items()})
             notes += [n for n in part_notes if n not in notes]
     return by_type, notes
 
@@ -112,7 +104,7 @@ def train_step_flops(model, batch_size):
 
 
 def matmul_peak(n=2048, repeats=7, warmup=2):
-    """The float32 matmul rate: median FLOP/s of `(n, n) @ (n, n)` (2 n^3 FLOPs) in a tf.function.
+    """The float32 matmul rate: FLOP/s of `(n, n) @ (n, n)` (2 n^3 FLOPs) in a tf.function.
 
     Returns:
         dict: `n`, `flops_per_matmul`, `seconds` (per repeat), `flops_per_second`

@@ -1,12 +1,9 @@
-"""Measurements `tools/bench.py` runs inside one preset's subprocess.
-
-- `measure_throughput`: images/s of `model.fit` for a list of `TrainConfig`s
-  (batch size, XLA, steps per execution, input pipeline), interleaved.
-- `measure_export`: latency per call of the Keras, SavedModel and `.tflite`
-  serving functions through `kg.export.export`.
-- `peak_rss_mb`: the process's resident-memory high-water mark.
+"""What `tools/bench.py` measures inside one preset's subprocess: throughput of `fit`
+configurations (interleaved), serving latency per format, and the profile of the hot
+train step (retracing, per-step overhead, graph ops, py-spy). Methods: docs/performance.md.
 """
 
+import collections
 import dataclasses
 import math
 import resource
@@ -18,15 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
-PIPELINES = {
-    # name: (cache, prefetch) of a tf.data pipeline, or None for numpy arrays.
-    "tfdata": (True, True),
-    "tfdata_nocache": (False, True),
-    "tfdata_noprefetch": (True, False),
-    "tfdata_plain": (False, False),
-    "numpy": None,
-}
+# name: (cache, prefetch) of a tf.data pipeline, or None for numpy arrays
+PIPELINES = {"tfdata": (True, True), "tfdata_nocache": (False, True),
+             "tfdata_noprefetch": (True, False), "tfdata_plain": (False, False), "numpy": None}
 QUANTIZATIONS = (None, "float16", "int8")
+HOT_FRAME, HOT_SECONDS, HOT_SECONDS_QUICK = "hot_loop", 20.0, 5.0  # the py-spy window
+SAMPLE_KINDS = ("executor", "step_python", "fit_loop_python", "other_python")
 
 
 def peak_rss_mb():
@@ -42,66 +36,41 @@ def error_summary(error, limit=400):
     return f"{type(error).__name__}: {text}"[:limit]
 
 
-def _round_up(value, multiple):
-    return int(math.ceil(value / multiple) * multiple)
-
-
-# -- models and data ----------------------------------------------------------
 def training_arrays(spec, split="train"):
-    """The preset's training images (float32 in [0, 1]) from `spec.data`."""
+    """The preset's images (float32 in [0, 1]) from `spec.data`."""
     from keras_gen import data
 
     options = {k: v for k, v in spec.data.items() if k not in ("name", "split")}
-    x, _ = data.load_arrays(spec.data["name"], split, **options)
-    return x
+    return data.load_arrays(spec.data["name"], split, **options)[0]
 
 
-def prepare_for_timing(model):
-    """Put a model in the state whose speed is measured.
-
-    A progressive GAN is moved to its final, fully grown stage (the slowest
-    and the one most of its training time is spent in); other models are
-    left as built.
-    """
+def build_model(spec, tiny=False, seed=0, compiled=True, **compile_overrides):
+    """A fresh preset model, compiled by its recipe plus `compile_overrides`; a progressive
+    GAN moved to its final, fully grown stage (the slowest, where its training ends)."""
+    model = spec.build(tiny=tiny, seed=seed)
+    if compiled:
+        model.compile(**{**spec.compile, **compile_overrides})
     if hasattr(model, "skip_to_images") and hasattr(model, "growth_images"):
         model.skip_to_images(model.growth_images)
     return model
 
 
-def build_model(spec, tiny=False, seed=0, **compile_overrides):
-    """A fresh preset model, compiled with its recipe plus `compile_overrides`."""
-    model = spec.build(tiny=tiny, seed=seed)
-    model.compile(**{**spec.compile, **compile_overrides})
-    return prepare_for_timing(model)
-
-
 def make_dataset(x, batch_size, cache=True, prefetch=True, seed=0):
-    """An endless shuffled pipeline of full batches (the order of `kg.data.to_dataset`).
-
-    `from_tensor_slices` -> [cache] -> shuffle -> repeat -> batch -> [prefetch].
-    """
+    """Endless shuffled full batches, in `kg.data.to_dataset`'s order:
+    `from_tensor_slices` -> [cache] -> shuffle -> repeat -> batch -> [prefetch]."""
     import tensorflow as tf
 
     dataset = tf.data.Dataset.from_tensor_slices(np.asarray(x, "float32"))
-    if cache:
-        dataset = dataset.cache()
+    dataset = dataset.cache() if cache else dataset
     dataset = dataset.shuffle(min(len(x), 10_000), seed=seed, reshuffle_each_iteration=True)
     dataset = dataset.repeat().batch(batch_size, drop_remainder=True)
     return dataset.prefetch(tf.data.AUTOTUNE) if prefetch else dataset
 
 
-# -- throughput ----------------------------------------------------------------
+# -- throughput -------------------------------------------------------------------------
 @dataclasses.dataclass(frozen=True)
 class TrainConfig:
-    """One way of training a preset: what `measure_throughput` compares.
-
-    Attributes:
-        label: short name for tables.
-        batch_size: images per step.
-        jit_compile: `compile(jit_compile=...)` (XLA).
-        steps_per_execution: `compile(steps_per_execution=...)`.
-        pipeline: a key of `PIPELINES`.
-    """
+    """One way of training a preset (`pipeline`: a key of `PIPELINES`)."""
 
     label: str
     batch_size: int
@@ -114,7 +83,7 @@ def _batch_clock():
     import keras
 
     class BatchClock(keras.callbacks.Callback):
-        """Time and step index at the end of every train-function call of one fit."""
+        """Images/s from the end of the first train-function call of a fit to its last."""
 
         def on_train_begin(self, logs=None):
             self.ends = []
@@ -123,7 +92,6 @@ def _batch_clock():
             self.ends.append((batch, time.perf_counter()))
 
         def steady_rate(self, batch_size):
-            """Images/s from the end of the first call to the end of the last one."""
             (first_step, first_time), (last_step, last_time) = self.ends[0], self.ends[-1]
             if last_step <= first_step:
                 raise ValueError("need at least two train-function calls to time a fit.")
@@ -133,29 +101,17 @@ def _batch_clock():
 
 
 class ThroughputRunner:
-    """A compiled model and its input for one `TrainConfig`, fitted in timed blocks.
-
-    Each block is one `fit(epochs=1)` call; its rate is the images trained
-    between the end of the first train-function call and the end of the last,
-    divided by that time (so iterator creation, shuffle-buffer filling and the
-    first call are excluded). The first block traces the train function and
-    is never counted.
-    """
+    """A compiled model and its input for one `TrainConfig`, fitted in timed blocks
+    (`fit(epochs=1)` calls; the first, which traces, is never counted)."""
 
     def __init__(self, spec, config, x, tiny=False, seed=0):
-        self.config = config
+        self.config, self.steps, self.samples, self.trace_seconds = config, None, [], None
         self.model = build_model(spec, tiny=tiny, seed=seed, jit_compile=config.jit_compile,
                                  steps_per_execution=config.steps_per_execution)
-        if PIPELINES[config.pipeline] is None:
-            self.x, self.dataset = np.asarray(x, "float32"), None
-        else:
+        self.x, self.dataset = np.asarray(x, "float32"), None
+        if PIPELINES[config.pipeline] is not None:
             cache, prefetch = PIPELINES[config.pipeline]
-            self.x = None
-            self.dataset = make_dataset(x, config.batch_size, cache=cache, prefetch=prefetch,
-                                        seed=seed)
-        self.steps = None
-        self.samples = []
-        self.trace_seconds = None
+            self.dataset = make_dataset(x, config.batch_size, cache, prefetch, seed=seed)
 
     def max_steps(self):
         """Most steps one block can take (numpy input: one pass over the array)."""
@@ -165,48 +121,39 @@ class ThroughputRunner:
         return len(self.x) // (self.config.batch_size * spe) * spe
 
     def fit_block(self, steps):
-        """One `fit` call of `steps` steps; images/s.
-
-        A numpy block is one epoch over the first `steps * batch_size` images
-        (Keras' array adapter shuffles them each epoch).
-        """
-        clock = _batch_clock()
+        """One `fit` of `steps` steps (numpy: one epoch over `steps * batch` images); images/s."""
+        clock, batch = _batch_clock(), self.config.batch_size
         if self.dataset is None:
-            self.model.fit(self.x[:steps * self.config.batch_size],
-                           batch_size=self.config.batch_size, epochs=1, shuffle=True, verbose=0,
-                           callbacks=[clock])
+            self.model.fit(self.x[:steps * batch], batch_size=batch, epochs=1, shuffle=True,
+                           verbose=0, callbacks=[clock])
         else:
             self.model.fit(self.dataset, epochs=1, steps_per_epoch=steps, shuffle=False,
                            verbose=0, callbacks=[clock])
-        return clock.steady_rate(self.config.batch_size)
+        return clock.steady_rate(batch)
 
     def warm_up(self, target_seconds, min_steps=8):
         """Trace the train function, then size the timed blocks to `target_seconds`."""
-        spe = self.config.steps_per_execution
-        calibration = _round_up(max(3 * spe, 256 // self.config.batch_size + 1), spe)
-        limit = self.max_steps()
+        spe, limit = self.config.steps_per_execution, self.max_steps()
         if limit is not None and limit < 2 * spe:
             raise ValueError(f"{len(self.x)} images are too few for two calls of "
                              f"{spe} x {self.config.batch_size} images.")
+        calibration = _round_up(max(3 * spe, 256 // self.config.batch_size + 1), spe)
         calibration = min(calibration, limit or calibration)
         start = time.perf_counter()
         self.fit_block(calibration)
         self.trace_seconds = time.perf_counter() - start
-        rate = self.fit_block(calibration)
-        wanted = target_seconds * rate / self.config.batch_size
-        self.steps = min(_round_up(max(min_steps, wanted, 2 * spe), spe),
-                         limit or float("inf"))
+        wanted = target_seconds * self.fit_block(calibration) / self.config.batch_size
+        self.steps = min(_round_up(max(min_steps, wanted, 2 * spe), spe), limit or math.inf)
 
     def timed_block(self):
-        """Fit one block and keep its rate."""
         self.samples.append(self.fit_block(self.steps))
 
     def result(self, flops_per_image=None, peak_flops=None):
         """JSON-ready summary: median images/s, samples, FLOP/s, utilization."""
-        row = dataclasses.asdict(self.config)
         median = statistics.median(self.samples) if self.samples else None
-        row.update(images_per_second=median, samples=self.samples, steps_per_block=self.steps,
-                   trace_seconds=self.trace_seconds)
+        row = {**dataclasses.asdict(self.config), "images_per_second": median,
+               "samples": self.samples, "steps_per_block": self.steps,
+               "trace_seconds": self.trace_seconds}
         if median and flops_per_image:
             row["flops_per_second"] = median * flops_per_image
             if peak_flops:
@@ -214,28 +161,18 @@ class ThroughputRunner:
         return row
 
 
+def _round_up(value, multiple):
+    return int(math.ceil(value / multiple) * multiple)
+
+
 def measure_throughput(spec, configs, x, repeats=5, target_seconds=2.0, tiny=False, seed=0,
                        after_first=None, between_rounds=None, log=print):
-    """Images/s of each config, the median of `repeats` interleaved timed blocks.
+    """Images/s of each config: the median of `repeats` interleaved timed blocks.
 
-    All configs are built and warmed up first; then each round fits one block
-    of every config in turn, so a change of machine load hits all of them
-    alike. A config that fails to build or train (e.g. XLA refusing an op) is
-    reported with its error.
-
-    Args:
-        spec: the `PresetSpec`.
-        configs: `TrainConfig`s; the first is warmed up alone, then
-            `after_first()` is called (the bench reads peak memory there).
-        x: training images.
-        repeats: timed blocks per config.
-        target_seconds: length of a timed block.
-        tiny: use the preset's tiny config (tests).
-        seed: model and shuffle seed.
-        after_first: optional callable, see `configs`.
-        between_rounds: optional callable run after every round (the bench
-            samples the matmul peak there, under the same load).
-        log: print function for progress lines.
+    All configs are built and warmed up first (`after_first()` runs after the
+    first); then each round fits one block of every config in turn (and calls
+    `between_rounds()`), so a change of load hits all alike. A config that
+    fails to build or train (e.g. XLA refusing an op) is reported, not fatal.
 
     Returns:
         `(runners, errors)`: runners by label and `{label: error message}`.
@@ -263,37 +200,31 @@ def measure_throughput(spec, configs, x, repeats=5, target_seconds=2.0, tiny=Fal
     return runners, errors
 
 
-# -- export latency --------------------------------------------------------------
-def measure_export(spec, representative_data, repeats=1, tiny=False, seed=0, out_root=None,
+# -- export latency -----------------------------------------------------------------------
+def measure_export(spec, representative_data, repeats=1, tiny=False, seed=0,
                    quantizations=QUANTIZATIONS, log=print):
-    """Latency per call (batch 1) of every serving function in every format.
-
-    Runs `kg.export.export` `repeats` times per quantization (float32 also
-    writes the SavedModel); each export reports the median of its own 30
-    timed calls, and this takes the median over repeats.
+    """Latency per call (batch 1) of every serving function in every format, via
+    `kg.export.export` (each reports the median of 30 calls), median over `repeats`.
 
     Returns:
-        dict: `rows` (one per function, format and quantization: median
-        `latency_ms`, all `samples_ms`, `size_bytes`, `max_abs_diff`) and
-        `errors` (`{quantization: message}`, e.g. a model without serving
-        functions or a failed int8 conversion).
+        dict: `rows` (function, format, quantize, `latency_ms`, `samples_ms`,
+        `size_bytes`, `max_abs_diff`) and `errors` (`{quantization: message}`).
     """
     from keras_gen import export
 
-    model = prepare_for_timing(spec.build(tiny=tiny, seed=seed))
+    model = build_model(spec, tiny=tiny, seed=seed, compiled=False)
     samples, details, errors = {}, {}, {}
-    with tempfile.TemporaryDirectory(dir=out_root) as root:
+    with tempfile.TemporaryDirectory() as root:
         for repeat in range(repeats):
             for quantize in quantizations:
                 name = quantize or "float32"
                 if name in errors:
                     continue
-                formats = ("saved_model", "tflite") if quantize is None else ("tflite",)
                 try:
-                    report = export.export(model, Path(root) / f"{name}_{repeat}", formats=formats,
-                                           quantize=quantize,
-                                           representative_data=representative_data,
-                                           verbose=False)
+                    report = export.export(
+                        model, Path(root) / f"{name}_{repeat}", quantize=quantize,
+                        formats=("saved_model", "tflite") if quantize is None else ("tflite",),
+                        representative_data=representative_data, verbose=False)
                 except Exception as error:  # reported per quantization
                     errors[name] = error_summary(error)
                     log(f"  export {name} failed: {errors[name]}")
@@ -306,8 +237,130 @@ def measure_export(spec, representative_data, repeats=1, tiny=False, seed=0, out
                     details[key] = {"size_bytes": item.size_bytes,
                                     "max_abs_diff": item.max_abs_diff}
             log(f"  export repeat {repeat + 1}/{repeats} done")
-    rows = [{"function": f, "format": fmt, "quantize": q,
-             "latency_ms": statistics.median(values), "samples_ms": values,
-             **details.get((f, fmt, q), {})}
-            for (f, fmt, q), values in sorted(samples.items())]
+    rows = [{"function": f, "format": fmt, "quantize": q, "latency_ms": statistics.median(v),
+             "samples_ms": v, **details.get((f, fmt, q), {})}
+            for (f, fmt, q), v in sorted(samples.items())]
     return {"rows": rows, "errors": errors}
+
+
+# -- profile of the hot train step --------------------------------------------------------
+def count_traces(spec, x, batch_size, fits=3, steps=6, tiny=False):
+    """Traces of `train_step` in each of `fits` fit calls, and the first call's seconds.
+
+    Cases (a fresh model each): `tfdata_prebuilt` (optimizer built before the
+    first fit; run first, so warm caches cannot favour it), `tfdata`, `numpy`.
+    Python in `train_step` runs only while Keras traces it, so a wrapper counts.
+    """
+    result = {}
+    for case in ("tfdata_prebuilt", "tfdata", "numpy"):
+        model = build_model(spec, tiny=tiny)
+        if case == "tfdata_prebuilt" and getattr(model, "optimizer", None) is not None \
+                and not model.optimizer.built:
+            model.optimizer.build(model.trainable_variables)
+        traces, original = [], model.train_step
+        model.train_step = lambda data, t=traces, f=original: t.append(1) or f(data)
+        per_fit, first_seconds = [], None
+        for _ in range(fits):
+            before, start = len(traces), time.perf_counter()
+            if case == "numpy":
+                model.fit(x, batch_size=batch_size, epochs=1, verbose=0)
+            else:
+                model.fit(make_dataset(x, batch_size), steps_per_epoch=steps, epochs=1,
+                          verbose=0, shuffle=False)
+            first_seconds = first_seconds or time.perf_counter() - start
+            per_fit.append(len(traces) - before)
+        result[case] = {"per_fit": per_fit, "first_fit_seconds": first_seconds}
+    return result
+
+
+def step_overhead(runner, spec, x, steps=30, repeats=5, tiny=False):
+    """Seconds per step of `fit` (the runner's tf.data blocks) against the same compiled
+    `train_step` in a bare loop on one fixed batch (the difference: iterator, Keras' step
+    wrapper, callbacks)."""
+    import tensorflow as tf
+
+    batch_size = runner.config.batch_size
+    step = tf.function(build_model(spec, tiny=tiny).train_step)
+    batch = tf.constant(np.asarray(x[:batch_size], "float32"))
+    for _ in range(2):
+        step(batch)
+    fit_times, bare_times = [], []
+    for _ in range(repeats):
+        fit_times.append(batch_size / runner.fit_block(steps))
+        start = time.perf_counter()
+        for _ in range(steps):
+            logs = step(batch)
+        float(logs[next(iter(logs))])  # wait for the last step
+        bare_times.append((time.perf_counter() - start) / steps)
+    fit_seconds, bare_seconds = statistics.median(fit_times), statistics.median(bare_times)
+    return {"fit_seconds": fit_seconds, "bare_seconds": bare_seconds,
+            "overhead_fraction": (fit_seconds - bare_seconds) / fit_seconds,
+            "fit_samples": fit_times, "bare_samples": bare_times}
+
+
+def graph_report(spec, batch_size, tiny=False):
+    """Casts of the traced step (by dtypes; float tensors apart), op count and devices."""
+    import bench_flops
+
+    graph = bench_flops.train_step_function(build_model(spec, tiny=tiny), batch_size).graph
+    casts, devices, types = collections.Counter(), collections.Counter(), collections.Counter()
+    float_casts = []
+    for op in graph.get_operations():
+        types[op.type] += 1
+        devices[op.device or "(unplaced: default device)"] += 1
+        if op.type == "Cast":
+            src, dst = op.get_attr("SrcT").name, op.get_attr("DstT").name
+            casts[f"{src}->{dst}"] += 1
+            elements = op.outputs[0].shape.num_elements()
+            if all(t.startswith(("float", "bfloat")) for t in (src, dst)) \
+                    and (elements is None or elements > 1):
+                float_casts.append(op.name)
+    return {"ops": sum(types.values()), "casts": dict(casts), "float_tensor_casts": float_casts,
+            "devices": dict(devices), "op_types": dict(types.most_common(12))}
+
+
+def hot_loop(runner, blocks):
+    """Fit `blocks` timed blocks (the window py-spy's samples are filtered to)."""
+    return [runner.fit_block(runner.steps) for _ in range(blocks)]
+
+
+def summarize_pyspy(raw_text):
+    """Shares of py-spy samples (collapsed stacks) inside `hot_loop`, by where they were:
+    `executor` (leaf `quick_execute`), `step_python` (in Keras' train-function call),
+    `fit_loop_python` (in `fit`, outside it), `other_python`; and the top Python frames."""
+    total, kinds, frames = 0, collections.Counter(), collections.Counter()
+    for line in raw_text.splitlines():
+        stack, _, count = line.rpartition(" ")
+        if HOT_FRAME not in stack or not count.isdigit():
+            continue
+        total += int(count)
+        leaf = stack.split(";")[-1]
+        kind = "executor" if "quick_execute" in leaf \
+            else "step_python" if "_make_function.<locals>.function" in stack \
+            else "fit_loop_python" if "TensorFlowTrainer.fit" in stack else "other_python"
+        kinds[kind] += int(count)
+        if kind != "executor":
+            frames[leaf.split(" (")[0]] += int(count)
+    if not total:
+        return {"samples": 0}
+    return {"samples": total, **{kind: kinds[kind] / total for kind in SAMPLE_KINDS},
+            "top_python_frames": {k: v / total for k, v in frames.most_common(8)}}
+
+
+def profile_preset(spec, settings, x, tiny=False, log=print):
+    """Traces, graph, per-step overhead, then the py-spy window, at the preset batch size."""
+    batch = int(spec.fit.get("batch_size", 32))
+    result = {"preset": spec.name, "batch_size": batch,
+              "traces": count_traces(spec, x, batch, tiny=tiny),
+              "graph": graph_report(spec, batch, tiny=tiny)}
+    log(f"  traces {result['traces']}")
+    runner = ThroughputRunner(spec, TrainConfig("default", batch), x, tiny=tiny)
+    runner.warm_up(settings.target_seconds)
+    result["overhead"] = step_overhead(runner, spec, x, steps=10 if settings.quick else 30,
+                                       repeats=settings.repeats, tiny=tiny)
+    log(f"  overhead {result['overhead']['overhead_fraction']:.1%}")
+    window = HOT_SECONDS_QUICK if settings.quick else HOT_SECONDS
+    start = time.perf_counter()
+    rates = hot_loop(runner, max(1, round(window / settings.target_seconds)))
+    result["hot_loop"] = {"seconds": time.perf_counter() - start, "images_per_second": rates}
+    return result

@@ -24,32 +24,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
+
+from machine import machine_signature  # noqa: E402  (one reading of the machine, with the bench)
 
 REFERENCE = ROOT / "tests" / "data" / "preset_outputs.npz"
 N = 4
 SIGNATURE_KEY = "__machine__"
 CROSS_MACHINE_ATOL = 1e-5
-
-
-def machine_signature():
-    """What decides the CPU kernels' rounding: architecture, processor feature flags
-    (hashed), core count (how work is split), TensorFlow and Keras versions."""
-    import hashlib
-    import os
-    import platform
-
-    import keras
-    import tensorflow as tf
-
-    flags = ""
-    try:
-        with open("/proc/cpuinfo") as handle:
-            flags = next((line for line in handle if line.startswith("flags")), "")
-    except OSError:
-        flags = platform.processor()
-    digest = hashlib.sha256(" ".join(sorted(flags.split())).encode()).hexdigest()[:16]
-    return (f"{platform.machine()} flags:{digest} cores:{os.cpu_count()} tf:{tf.__version__} "
-            f"keras:{keras.__version__}")
 
 
 def preset_outputs(name):
