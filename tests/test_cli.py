@@ -25,12 +25,17 @@ def test_console_script_help():
     assert result.returncode == 0 and "usage: keras-gen" in result.stdout
 
 
-def test_non_tensorflow_backend_is_refused():
-    code = "import keras_gen"
-    env = dict(os.environ, KERAS_BACKEND="jax")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env=env, timeout=120)
-    assert result.returncode != 0 and "KERAS_BACKEND" in result.stderr
+def test_an_unsupported_backend_is_refused_and_jax_is_taken():
+    code = "import keras_gen, keras; print(keras.backend.backend())"
+    for backend, ok in (("torch", False), ("jax", True)):
+        env = dict(os.environ, KERAS_BACKEND=backend)
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                env=env, timeout=120)
+        if ok:
+            assert result.returncode == 0 and result.stdout.split()[-1] == "jax", result.stderr
+        else:
+            assert result.returncode != 0 and "KERAS_BACKEND=jax" in result.stderr
+            assert "'torch'" in result.stderr and "not supported yet" in result.stderr
 
 
 def test_tune_prints_a_summary_and_saves_the_best(tmp_path, capsys):
@@ -103,9 +108,10 @@ def test_import_is_lazy_and_the_subpackages_still_load():
 
 
 def test_a_keras_json_naming_another_backend_is_refused(tmp_path):
-    (tmp_path / "keras.json").write_text('{"backend": "jax"}')
+    (tmp_path / "keras.json").write_text('{"backend": "torch"}')
     result = _python("import keras_gen", KERAS_BACKEND=None, KERAS_HOME=str(tmp_path))
-    assert result.returncode != 0 and "'jax'" in result.stderr and "ImportError" in result.stderr
+    assert result.returncode != 0 and "'torch'" in result.stderr and "ImportError" in result.stderr
+    assert "keras.json" in result.stderr
 
 
 def test_list_rows_are_those_of_the_zoo():

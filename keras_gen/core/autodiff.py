@@ -78,6 +78,16 @@ def logs_for_keras(values):
     return adapter().logs_for_keras(values)
 
 
+def strategy_replicas(model):
+    """Replicas `model`'s train step runs on at once (a `tf.distribute` strategy's)."""
+    return adapter().strategy_replicas(model)
+
+
+def variable_scope(model):
+    """Context in which to create `model`'s training variables (optimizer slots)."""
+    return adapter().variable_scope(model)
+
+
 def gradients(loss_fn, variables, optimizer=None):
     """Run `loss_fn()` and differentiate its first output with respect to `variables`.
 

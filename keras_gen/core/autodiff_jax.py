@@ -18,12 +18,13 @@ what their namesakes in `autodiff` document; JAX data parallelism shards one
 global batch, so there is one replica.
 """
 
+import contextlib
+
 import jax
 import jax.numpy as jnp
 from keras import StatelessScope
-from keras.src.backend.common.stateless_scope import get_stateless_scope, in_stateless_scope
 
-_TRACKED = []  # the variables of each stateless step being run (innermost last)
+_SCOPES = []  # (scope, its variables) of each stateless step and gradient running, innermost last
 
 
 def num_replicas():
@@ -67,32 +68,46 @@ def stateless_step(model, step, state, data, with_optimizer):
                          f"variable groups, expected {len(groups)}.")
     mapping = [(v, value) for group, values in zip(groups, state)
                for v, value in zip(group, values)]
-    _TRACKED.append([v for v, _ in mapping])
-    try:
-        with StatelessScope(state_mapping=mapping) as scope:
-            logs = step(model, data)
-        new_state = tuple([scope.get_current_value(v) for v in group] for group in groups)
-    finally:
-        _TRACKED.pop()
+    with _scope(mapping) as scope:
+        logs = step(model, data)
+    new_state = tuple([scope.get_current_value(v) for v in group] for group in groups)
     return logs, new_state
 
 
-def _current_scope(what):
-    if not in_stateless_scope() or not _TRACKED:
-        raise RuntimeError(f"autodiff.{what} runs inside a train step on the JAX backend "
-                           "(keras_gen's stateless_step); it was called outside one.")
-    return get_stateless_scope()
+@contextlib.contextmanager
+def _scope(mapping):
+    """A `StatelessScope` over `[(variable, value)]`, known to `gradients` inside it."""
+    with StatelessScope(state_mapping=mapping) as scope:
+        _SCOPES.append((scope, [v for v, _ in mapping]))
+        try:
+            yield scope
+        finally:
+            _SCOPES.pop()
+
+
+def strategy_replicas(model):
+    """One: `keras.distribution` shards one global batch, nothing replicates steps."""
+    del model
+    return 1
+
+
+def variable_scope(model):
+    """No scope: `keras.distribution` lays new variables out by itself."""
+    del model
+    return contextlib.nullcontext()
 
 
 def gradients(loss_and_outputs, variables):
     """`(outputs, grads)` of `loss_and_outputs() -> (loss, outputs)` by `variables`."""
-    outer = _current_scope("gradients")
-    tracked = _TRACKED[-1]
+    if not _SCOPES:
+        raise RuntimeError("autodiff.gradients on the JAX backend runs inside a train step "
+                           "(stateless_step); it was called outside one.")
+    outer, tracked = _SCOPES[-1]
 
     def loss_of(values):
         mapping = {id(v): (v, outer.get_current_value(v)) for v in tracked}
         mapping.update({id(v): (v, value) for v, value in zip(variables, values)})
-        with StatelessScope(state_mapping=list(mapping.values())) as inner:
+        with _scope(list(mapping.values())) as inner:
             loss, outputs = loss_and_outputs()
         return loss, (outputs, [inner.get_current_value(v) for v in tracked])
 

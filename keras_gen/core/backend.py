@@ -1,8 +1,10 @@
-"""Refuse to import under a Keras backend other than TensorFlow.
+"""Refuse to import under a Keras backend keras_gen does not run on.
 
-keras_gen's train steps use `tf.GradientTape`, `tf.distribute` and the TFLite
-converter, so a JAX or PyTorch backend cannot run them. Failing at import time,
-with the variable to change, beats an obscure error deep inside `fit`.
+keras_gen trains on the TensorFlow and JAX backends (`keras_gen.core.autodiff`
+has one adapter for each); the PyTorch backend has none yet, and failing at
+import time with the variable to change beats an obscure error deep inside
+`fit`. Which families train on JAX is each model class's `TRAINS_ON` (the
+GAN families still train on TensorFlow only).
 
 The check costs nothing when Keras is not imported yet: it reads the two places
 Keras itself takes its backend from (`KERAS_BACKEND`, then `keras.json` in
@@ -15,7 +17,8 @@ import json
 import os
 import sys
 
-REQUIRED_BACKEND = "tensorflow"
+SUPPORTED_BACKENDS = ("tensorflow", "jax")
+DEFAULT_BACKEND = "tensorflow"
 
 
 def _configured_backend():
@@ -33,23 +36,17 @@ def _configured_backend():
             backend = json.load(file).get("backend")
     except (OSError, ValueError, AttributeError):
         backend = None
-    return backend or REQUIRED_BACKEND
+    return backend or DEFAULT_BACKEND
 
 
 def check_backend():
-    """Raise `ImportError` unless Keras runs (or will run) on the TensorFlow backend."""
-    requested = os.environ.get("KERAS_BACKEND")
-    if requested and requested != REQUIRED_BACKEND:
-        raise ImportError(
-            f"keras_gen needs the TensorFlow backend of Keras, but KERAS_BACKEND="
-            f"{requested!r}. Set KERAS_BACKEND=tensorflow (or unset it) before "
-            "importing keras_gen."
-        )
+    """Raise `ImportError` unless Keras runs (or will run) on a supported backend."""
     keras = sys.modules.get("keras")
     actual = keras.backend.backend() if keras is not None else _configured_backend()
-    if actual != REQUIRED_BACKEND:
+    if actual not in SUPPORTED_BACKENDS:
+        where = ("KERAS_BACKEND" if os.environ.get("KERAS_BACKEND")
+                 else "KERAS_BACKEND or ~/.keras/keras.json")
         raise ImportError(
-            f"keras_gen needs the TensorFlow backend of Keras, but Keras is using "
-            f"{actual!r} (from KERAS_BACKEND or ~/.keras/keras.json). Set "
-            "KERAS_BACKEND=tensorflow before importing keras_gen."
-        )
+            f"keras_gen runs on the Keras backends {list(SUPPORTED_BACKENDS)}, but Keras "
+            f"is using {actual!r} (from {where}); PyTorch is not supported yet. Set "
+            "KERAS_BACKEND=tensorflow or KERAS_BACKEND=jax before importing keras_gen.")

@@ -36,6 +36,31 @@ class ReplicaSeedGenerator(keras.random.SeedGenerator):
         return seed + ops.stack([offset, ops.zeros_like(offset)])
 
 
+def _stateless_on_jax(step, with_optimizer):
+    """`step(self, data)` that also runs as the JAX trainer's `step(self, state, data)`.
+
+    A family writes one stateful `train_step(data)` / `test_step(data)` for
+    every backend; Keras' JAX trainer calls it with the variables' values
+    first and wants `(logs, new_state)`, which `autodiff_jax.stateless_step`
+    provides. Other backends call it with `data` alone, unchanged.
+    """
+    if getattr(step, "runs_stateless_on_jax", False):
+        return step
+
+    @functools.wraps(step)
+    def run(self, *args):
+        if len(args) == 1:
+            return step(self, *args)
+        from keras_gen.core import autodiff_jax
+
+        self.check_trains_on_backend()
+        state, data = args
+        return autodiff_jax.stateless_step(self, step, state, data, with_optimizer)
+
+    run.runs_stateless_on_jax = True
+    return run
+
+
 class GenerativeModel(keras.Model):
     """Base of all keras_gen models.
 
@@ -54,6 +79,10 @@ class GenerativeModel(keras.Model):
     # `(metric, direction)` that `kg.zoo.tune` compares trials by: a metric `fit`
     # logs on validation data. A preset's `PresetSpec.objective` overrides it.
     TUNING_OBJECTIVE = ("val_loss", "min")
+
+    # The Keras backends this family runs on (see `keras_gen.core.backend`); made
+    # on another, it says so instead of failing inside JAX.
+    TRAINS_ON = ("tensorflow",)
 
     # Keras compile arguments a family uses unless given (see `keras_compile_arguments`).
     compile_defaults = {}
@@ -78,7 +107,7 @@ class GenerativeModel(keras.Model):
         does when a model cannot be compiled with XLA.
         """
         merged = self.with_compile_defaults(kwargs)
-        replicas = self.distribute_strategy.num_replicas_in_sync
+        replicas = autodiff.strategy_replicas(self)
         if replicas == 1:
             return merged
         unsupported = {"steps_per_execution": 1, "jit_compile": False}
@@ -113,12 +142,28 @@ class GenerativeModel(keras.Model):
 
         __init__.__signature__ = inspect.signature(init)  # Keras reads constructor args
         cls.__init__ = __init__
+        for name, with_optimizer in (("train_step", True), ("test_step", False)):
+            if name in cls.__dict__:
+                setattr(cls, name, _stateless_on_jax(cls.__dict__[name], with_optimizer))
 
     def build(self, input_shape=None):
         """Nothing to create: every variable exists after `__init__` (see above)."""
         del input_shape
 
+    def check_trains_on_backend(self):
+        """Raise `NotImplementedError` unless this family runs on Keras' backend.
+
+        Called when a model is made (and by `fit`), so a family that does not
+        run on JAX yet says so before anything is traced.
+        """
+        backend = keras.backend.backend()
+        if backend not in self.TRAINS_ON:
+            raise NotImplementedError(
+                f"{type(self).__name__} runs on the Keras backends {list(self.TRAINS_ON)} "
+                f"only so far, not on {backend!r}; set KERAS_BACKEND=tensorflow to use it.")
+
     def __init__(self, seed=None, **kwargs):
+        self.check_trains_on_backend()
         super().__init__(**kwargs)
         self.seed = validation.check_seed(seed)
         self.seed_generator = ReplicaSeedGenerator(self.seed)
@@ -227,6 +272,7 @@ class GenerativeModel(keras.Model):
         value check raises `kg.data.checks.InputCheckError` naming it. The
         progress bar is `kg.progress_bar.StepProgressBar` (never "8/7").
         """
+        self.check_trains_on_backend()
         if isinstance(x, tuple) and 2 <= len(x) <= 3 and y is None and hasattr(x[0], "shape"):
             if len(x) == 3:
                 kwargs.setdefault("sample_weight", x[2])
@@ -307,6 +353,7 @@ class ReconstructionModel(GenerativeModel):
     # regularizers differ between trials and would make losses incomparable.
     TUNING_OBJECTIVE = ("val_reconstruction_loss", "min")
 
+    TRAINS_ON = ("tensorflow", "jax")
     default_loss = "mse"
     # The fastest measured settings. Train steps are small, so running several
     # per call of the compiled function saves host overhead; callbacks then
@@ -375,7 +422,7 @@ class ReconstructionModel(GenerativeModel):
     def _build_optimizer(self):
         """Create the optimizer's slots now (where Keras would under a strategy)."""
         if self.optimizer is not None and not self.optimizer.built:
-            with self.distribute_strategy.scope():
+            with autodiff.variable_scope(self):
                 self.optimizer.build(self.trainable_variables)
 
     def get_compile_config(self):
