@@ -11,6 +11,7 @@ import pkgutil
 import sys
 
 import keras_gen.commands as commands_package
+from keras_gen.core.backend import SUPPORTED_BACKENDS
 
 
 def _verbs():
@@ -27,6 +28,9 @@ def build_parser():
         description="Train, sample, evaluate, tune and export keras_gen presets "
                     "(autoencoders, VAEs and GANs).",
     )
+    parser.add_argument("--backend", choices=SUPPORTED_BACKENDS,
+                        help="Keras backend to run on (default: KERAS_BACKEND, else Keras' "
+                             "own setting, else tensorflow)")
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
     for name, module in sorted(_verbs().items()):
         verb_parser = sub.add_parser(name, help=module.HELP, description=module.HELP)
@@ -35,10 +39,21 @@ def build_parser():
     return parser
 
 
+def use_backend(backend):
+    """Run on `backend`: set `KERAS_BACKEND` before Keras is imported (it reads it once)."""
+    keras = sys.modules.get("keras")
+    if keras is not None and keras.backend.backend() != backend:
+        raise SystemExit(f"keras-gen: error: --backend {backend}: Keras is already running on "
+                         f"{keras.backend.backend()!r} in this process.")
+    os.environ["KERAS_BACKEND"] = backend
+
+
 def main(argv=None):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.backend:
+        use_backend(args.backend)
     if not getattr(args, "run", None):
         parser.print_help()
         return 0
