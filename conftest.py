@@ -26,3 +26,21 @@ def pytest_collection_modifyitems(config, items):
 def _isolated_home(tmp_path_factory, monkeypatch):
     """Keep downloads and caches of every test out of the user's ~/.keras."""
     monkeypatch.setenv("KERAS_GEN_HOME", str(tmp_path_factory.mktemp("keras_gen_home")))
+
+
+@pytest.fixture
+def register():
+    """`register(spec)` adds a preset to the registry for one test, then removes it."""
+    import keras_gen as kg
+    from keras_gen.core import registry
+
+    added = []
+
+    def add(spec):
+        kg.zoo.register_presets(spec)
+        added.append(spec.name)
+        return spec
+
+    yield add
+    for name in added:
+        registry.unregister(name)

@@ -11,7 +11,6 @@ import keras_gen as kg
 from keras_gen.core.registry import Bound, Floor
 from keras_gen.testing.models import TinyAutoencoder
 from keras_gen.training import floors
-from keras_gen.zoo import registry
 
 TOOL = Path(__file__).resolve().parent.parent / "tools" / "floors.py"
 _loader = importlib.util.spec_from_file_location("floors_tool", TOOL)
@@ -31,20 +30,6 @@ def _spec(name, bounds, minutes=5.0):
                              fit={"epochs": 1, "batch_size": 64}, evaluate=_evaluate,
                              headline_metric="test_mse",
                              floor=Floor(bounds, minutes=minutes, doc="docs/x.md"))
-
-
-@pytest.fixture
-def register():
-    added = []
-
-    def add(spec):
-        kg.zoo.register_presets(spec)
-        added.append(spec.name)
-        return spec
-
-    yield add
-    for name in added:
-        registry.unregister(name)
 
 
 def half(spec):

@@ -12,7 +12,6 @@ import pytest
 
 import keras_gen as kg
 from keras_gen.testing.models import TinyAutoencoder
-from keras_gen.zoo import registry
 
 TOOL = Path(__file__).resolve().parent.parent / "tools" / "train_zoo.py"
 _loader = importlib.util.spec_from_file_location("train_zoo", TOOL)
@@ -50,20 +49,6 @@ def _spec(name, **changes):
                   evaluate=_evaluate, headline_metric="test_mse")
     fields.update(changes)
     return kg.zoo.PresetSpec(**fields)
-
-
-@pytest.fixture
-def register():
-    added = []
-
-    def add(spec):
-        kg.zoo.register_presets(spec)
-        added.append(spec.name)
-        return spec
-
-    yield add
-    for name in added:
-        registry.unregister(name)
 
 
 def test_trains_evaluates_and_writes_a_loadable_preset(register, tmp_path):
