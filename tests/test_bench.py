@@ -309,3 +309,37 @@ def test_quality_runs_merge_into_a_throughput_report(tmp_path):
         bench.merge_quality(speed, [speed])
     with pytest.raises(SystemExit, match="use it with --render"):
         bench.main(["--quality-from", str(tmp_path / "quality.json"), "--out", str(out)])
+
+
+def test_backends_job_measures_each_backend_a_class_trains_on(tmp_path):
+    ae, dcgan = zoo.get("ae_mnist_28"), zoo.get("dcgan_mnist_28")
+    settings = bench.dataclasses.replace(TINY, backend_steps=16, worker_timeout=600)
+    command = "python tools/bench.py --only backends"
+    results = bench.benchmark([ae, dcgan], [], settings, tmp_path, command, tiny=True,
+                              log=_silent, jobs=("backends",))
+    job = results["backends"]
+    assert job["backends"] == ["tensorflow", "jax"] and job["command"] == command
+    assert job["matmul_peak"]["flops_per_second"] > 0
+    entry = job["presets"]["ae_mnist_28"]
+    for backend in ("tensorflow", "jax"):
+        assert entry[backend]["images_per_second"] > 0, entry[backend]
+        assert [r["backend"] for r in entry[backend]["runs"]] == [backend] * 2
+    assert entry["jax/tensorflow"] > 0
+    gan = job["presets"]["dcgan_mnist_28"]
+    assert gan["jax"]["error"] == "not supported on jax yet" and "jax/tensorflow" not in gan
+    assert gan["tensorflow"]["images_per_second"] > 0
+    (tmp_path / "B.json").write_text(json.dumps(results))
+
+    base = bench.new_results("python tools/bench.py", TINY, [])  # a run without the job
+    base["presets"]["ae_mnist_28"] = bench.preset_entry(ae, {"error": "x"}, {"error": "y"})
+    (tmp_path / "base.json").write_text(json.dumps(bench.finish_results(base)))
+    out = tmp_path / "R.md"
+    bench.main(["--render", str(tmp_path / "base.json"), "--backends-from",
+                str(tmp_path / "B.json"), "--out", str(out)])
+    text, before = out.read_text(), bench_report.render(base)
+    section = text[text.index("## Backends"):text.index("## FLOPs per training step")]
+    assert text.replace(section, "") == before  # nothing else changes
+    assert "| preset | tensorflow images/s | jax images/s | jax/tf |" in section
+    assert command in section and "not supported on jax yet" in section
+    with pytest.raises(SystemExit, match="--backends-from merges"):
+        bench.main(["--backends-from", str(tmp_path / "B.json"), "--out", str(out)])

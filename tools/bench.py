@@ -7,6 +7,8 @@
     python tools/bench.py --render BENCHMARKS.json --out BENCHMARKS.md   # re-render only
     python tools/bench.py --only quality --quality-seeds 2 --presets NAME --out /tmp/Q.md
     python tools/bench.py --render BENCHMARKS.json --quality-from /tmp/Q.json --out BENCHMARKS.md
+    python tools/bench.py --only backends --out /tmp/B.md          # --backends tensorflow,jax
+    python tools/bench.py --render BENCHMARKS.json --backends-from /tmp/B.json --out BENCHMARKS.md
 
 Writes `BENCHMARKS.md` (the tables) and `BENCHMARKS.json` (every sample) next
 to it. The presets are those whose spec's `bench` tuple asks for the job;
@@ -14,9 +16,12 @@ each is measured in fresh subprocesses (`--worker KIND --preset NAME
 --json-out PATH`, hidden options): `train` (matmul peak, FLOPs per step,
 images/s of every batch size and setting), `export` (serving latency, one
 process per quantization), `quality` (headline metric after 1, 2, 5 and 10
-minutes of training, one process per seed) and `profile` (retracing, per-step
-overhead, graph ops, py-spy). `--only` picks jobs; a quality-only run merges
-into a throughput run's report with `--render ... --quality-from A.json,B.json`.
+minutes of training, one process per seed), `profile` (retracing, per-step
+overhead, graph ops, py-spy) and `backends` (images/s of plain `fit` on each Keras
+backend of `--backends` the preset's class trains on, one process per round and
+backend, the backends alternating; plus the matmul peak). `--only` picks jobs; a
+quality-only run merges into a throughput run's report with `--render ... --quality-from
+A.json,B.json`, a backends-only run with `--render ... --backends-from B.json`.
 The methods: docs/performance.md ("How tools/bench.py measures").
 """
 
@@ -41,7 +46,7 @@ import bench_report  # noqa: E402  (after the path and log level are set)
 REPO = Path(__file__).resolve().parent.parent
 EXPORT_VARIANTS = ("float32", "float16", "int8")  # one subprocess each: a converter may crash
 SPEEDUP_THRESHOLD, WIN_FRACTION = 1.05, 0.8  # recommended: 5% faster in 80% of paired rounds
-JOBS = ("train", "export", "quality", "profile")
+JOBS = ("train", "export", "quality", "profile", "backends")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,13 +64,15 @@ class Settings:
     quality_repeats: int        # seeds
     worker_timeout: int         # seconds per subprocess
     export_variants: tuple = EXPORT_VARIANTS
+    backend_steps: int = 128    # timed steps of one backends-job worker (rounds: `repeats`)
 
     @classmethod
     def for_mode(cls, quick):
         if quick:
             return cls(True, repeats=3, target_seconds=0.6, batch_factors=(1, 2),
                        matmul_n=1024, matmul_repeats=5, export_repeats=1,
-                       quality_checkpoints=(5, 10, 20), quality_repeats=1, worker_timeout=1800)
+                       quality_checkpoints=(5, 10, 20), quality_repeats=1, worker_timeout=1800,
+                       backend_steps=32)
         return cls(False, repeats=5, target_seconds=2.0, batch_factors=(0.5, 1, 2, 4),
                    matmul_n=2048, matmul_repeats=9, export_repeats=3,
                    quality_checkpoints=(60, 120, 300, 600), quality_repeats=3,
@@ -253,8 +260,32 @@ def profile_worker(spec, settings, tiny=False, log=print):
     return result
 
 
+def backends_worker(spec, settings, tiny=False, log=print):
+    """Images/s of plain `fit` on this process's Keras backend (preset batch size, compile
+    recipe over the family defaults): a warm-up `fit`, then one of `backend_steps` steps."""
+    import bench_flops
+    import bench_measure
+    import keras
+
+    merged = spec.model_class.with_compile_defaults(spec.compile)
+    spe = int(merged.get("steps_per_execution", 1))
+    config = bench_measure.TrainConfig("default", batch_sizes(spec, settings)[0],
+                                       merged.get("jit_compile", "auto"), spe)
+    x = tiny_images(spec) if tiny else bench_measure.training_arrays(spec)
+    runner = bench_measure.ThroughputRunner(spec, config, x, tiny=tiny)
+    start = time.perf_counter()
+    runner.fit_block(2 * spe)  # traces and compiles
+    runner.trace_seconds, runner.steps = time.perf_counter() - start, max(
+        2 * spe, bench_measure._round_up(settings.backend_steps, spe))
+    runner.timed_block()
+    log(f"  {keras.backend.backend()}: {runner.samples[0]:.0f} images/s")
+    return {**runner.result(), "backend": keras.backend.backend(),
+            "resolved_jit_compile": bool(runner.model.jit_compile),
+            "matmul_peak": bench_flops.matmul_peak(settings.matmul_n, 3, 1)}
+
+
 WORKERS = {"train": train_worker, "export": export_worker, "quality": quality_worker,
-           "profile": profile_worker}
+           "profile": profile_worker, "backends": backends_worker}
 
 
 def run_worker(args):
@@ -282,10 +313,12 @@ def pyspy_path():
     return str(beside) if beside.exists() else shutil.which("py-spy")
 
 
-def spawn(kind, preset, settings, log_dir, seed=0, tiny=False, quantize=None, pyspy=None):
+def spawn(kind, preset, settings, log_dir, seed=0, tiny=False, quantize=None, pyspy=None,
+          backend=None):
     """Run one worker in a fresh Python process (under `py-spy record --idle` when `pyspy`
-    names the samples' file); its JSON result or `{"error": ..., "log": ...}`."""
-    stem = f"{preset}.{kind}.{quantize or seed}"
+    names the samples' file; `KERAS_BACKEND=backend` when given); its JSON result or
+    `{"error": ..., "log": ...}`."""
+    stem = f"{preset}.{kind}.{quantize or seed}" + (f".{backend}" if backend else "")
     json_out, log_path = Path(log_dir) / f"{stem}.json", Path(log_dir) / f"{stem}.log"
     command = [pyspy_path(), "record", "--idle", "--rate", "50", "--format", "raw",
                "-o", str(pyspy), "--"] if pyspy else []
@@ -297,7 +330,9 @@ def spawn(kind, preset, settings, log_dir, seed=0, tiny=False, quantize=None, py
     with open(log_path, "w") as log_file:
         try:
             code = subprocess.run(command, stdout=log_file, stderr=subprocess.STDOUT, cwd=REPO,
-                                  timeout=settings.worker_timeout).returncode
+                                  timeout=settings.worker_timeout, env={
+                                      **os.environ, **({"KERAS_BACKEND": backend} if backend
+                                                       else {})}).returncode
         except subprocess.TimeoutExpired:
             code = "timeout"
     if code == 0 and json_out.exists():
@@ -390,6 +425,35 @@ def profile(spec, settings, log_dir, tiny=False):
     return result
 
 
+def compare_backends(specs, settings, log_dir, backends, tiny=False, log=print):
+    """Per preset, images/s of plain `fit` on each backend its class trains on: one fresh
+    worker per round and backend, the order alternating (tf, jax; jax, tf; ...); median,
+    min, max, the jax/tf ratio, and the matmul peak (median of every worker's products)."""
+    presets, seconds = {}, []
+    for spec in specs:
+        runs = {b: [] for b in backends if b in spec.model_class.TRAINS_ON}
+        for index, backend in ((i, b) for i in range(settings.repeats)
+                               for b in (backends[::-1] if i % 2 else backends) if b in runs):
+            runs[backend].append(spawn("backends", spec.name, settings, log_dir, seed=index,
+                                       tiny=tiny, backend=backend))
+            log(f"  {spec.name} round {index + 1} {backend}: {runs[backend][-1].get('error', '')}"
+                f"{runs[backend][-1].get('images_per_second', '')}")
+        entry = presets[spec.name] = {"batch_size": batch_sizes(spec, settings)[0]}
+        for backend, got in ((b, runs.get(b, [])) for b in backends):
+            rates = [r["images_per_second"] for r in got if "error" not in r]
+            seconds += [s for r in got if "error" not in r for s in r["matmul_peak"]["seconds"]]
+            entry[backend] = {"images_per_second": statistics.median(rates), "min": min(rates),
+                              "max": max(rates), "runs": got} if rates else {"runs": got, "error":
+                got[0]["error"] if got else f"not supported on {backend} yet"}
+        if all("images_per_second" in entry.get(b, {}) for b in ("tensorflow", "jax")):
+            entry["jax/tensorflow"] = (entry["jax"]["images_per_second"]
+                                       / entry["tensorflow"]["images_per_second"])
+    rate = 2 * settings.matmul_n ** 3 / statistics.median(seconds) if seconds else None
+    return {"backends": list(backends), "rounds": settings.repeats, "presets": presets,
+            "steps": settings.backend_steps, "matmul_peak": {
+                "n": settings.matmul_n, "seconds": seconds, "flops_per_second": rate}}
+
+
 def preset_entry(spec, train, export, quality_runs=None):
     """One preset's part of the results: the jobs' outputs and what follows from them."""
     entry = {"family": spec.family,
@@ -456,7 +520,8 @@ def write_report(results, out):
             tmp.write_text(text)
 
 
-def benchmark(specs, missing, settings, log_dir, command, tiny=False, log=print, jobs=JOBS):
+def benchmark(specs, missing, settings, log_dir, command, tiny=False, log=print, jobs=JOBS,
+              backends=("tensorflow", "jax")):
     """Measure every spec in subprocesses (the `jobs` kinds; others reported not run)."""
     results = new_results(command, settings, missing)
     skipped = {"error": "not run (tools/bench.py --only)"}
@@ -478,6 +543,10 @@ def benchmark(specs, missing, settings, log_dir, command, tiny=False, log=print,
         if "profile" in jobs and spec.name in profiled_presets():
             log(f"== profile {spec.name}")
             results["profile"][spec.name] = profile(spec, settings, log_dir, tiny=tiny)
+    if "backends" in jobs:
+        log(f"== backends {', '.join(backends)}")
+        results["backends"] = {"command": command, **compare_backends(
+            specs, settings, log_dir, tuple(backends), tiny=tiny, log=log)}
     return finish_results(results)
 
 
@@ -498,6 +567,11 @@ def parse_args(argv=None):
     parser.add_argument("--quality-from", metavar="JSON[,JSON...]",
                         help="with --render: take the quality measurements from these "
                              "runs' JSON files (written by --only quality runs)")
+    parser.add_argument("--backends", default="tensorflow,jax",
+                        help="comma-separated Keras backends of the backends job")
+    parser.add_argument("--backends-from", metavar="JSON",
+                        help="with --render: take the backends table from this run's JSON "
+                             "(written by an --only backends run)")
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     parser.add_argument("--preset", help=argparse.SUPPRESS)
     parser.add_argument("--json-out", help=argparse.SUPPRESS)
@@ -511,16 +585,21 @@ def main(argv=None):
     args = parse_args(argv)
     if args.worker:
         return run_worker(args)
-    if args.quality_from and not args.render:
-        raise SystemExit("--quality-from merges into an earlier run: use it with --render JSON.")
+    merges = [f for f, v in (("--quality-from", args.quality_from),
+                             ("--backends-from", args.backends_from)) if v]
+    if merges and not args.render:
+        raise SystemExit(f"{merges[0]} merges into an earlier run: use it with --render JSON.")
     if args.render:
         results = json.loads(Path(args.render).read_text())
         if args.quality_from:
             results = merge_quality(results, [json.loads(Path(p.strip()).read_text())
                                               for p in args.quality_from.split(",")])
+        if args.backends_from:
+            results["backends"] = json.loads(Path(args.backends_from).read_text())["backends"]
         write_report(results, args.out)
         print(f"wrote {args.out} and its JSON from {args.render}"
-              + (f" with the quality of {args.quality_from}" if args.quality_from else ""))
+              + "".join(f" with {f} {v}" for f, v in (("quality", args.quality_from),
+                                                      ("backends", args.backends_from)) if v))
         return None
     settings = Settings.for_mode(args.quick)
     if args.quality_seeds is not None:
@@ -540,7 +619,8 @@ def main(argv=None):
     print(f"load average at start: {os.getloadavg()}; presets: {[s.name for s in specs]}; "
           f"not registered: {missing}", flush=True)
     results = benchmark(specs, missing, settings, log_dir, command,
-                        log=lambda m: print(m, flush=True), jobs=jobs)
+                        log=lambda m: print(m, flush=True), jobs=jobs,
+                        backends=[b.strip() for b in args.backends.split(",")])
     write_report(results, out)
     print(f"wrote {out} and {out.with_suffix('.json')}")
 

@@ -211,6 +211,24 @@ def settings_table(results):
                 "vs default", "first call s"], rows))
 
 
+def backends_table(results):
+    """Images/s of plain `fit` per Keras backend (the `backends` job)."""
+    job, rows = results["backends"], []
+    for name, entry in job["presets"].items():
+        cells = [f"{_num(e['images_per_second'])} ({_num(e['min'])}-{_num(e['max'])})"
+                 if "images_per_second" in e else f"- ({e['error'][:150]})"
+                 for e in (entry[b] for b in job["backends"])]
+        rows.append([f"`{name}`", *cells, _num(entry.get("jax/tensorflow"), 2)])
+    peak = job["matmul_peak"]["flops_per_second"]
+    return _section("Backends", f"`{job['command']}`: {job['rounds']} rounds, each one fresh "
+                    f"process per backend (order alternating), warm-up `fit` then "
+                    f"{job['steps']} timed steps at the preset batch size and compile settings; "
+                    f"median (min-max) images/s. Float32 matmul peak of this run: "
+                    f"{_num((peak or 0) / 1e9, 1)} GFLOP/s.", "",
+                    _table(["preset", *(f"{b} images/s" for b in job["backends"]), "jax/tf"],
+                           rows))
+
+
 def flops_table(results):
     """FLOPs per step split by kind and the largest op types (runs of the former
     hand-written counter also carry the v1 profiler's top-level cross-check: shown)."""
@@ -378,7 +396,9 @@ def write_extra_section(name, text):
 def render(results):
     """The whole `BENCHMARKS.md` text: the bench's tables, then the smaller tools' sections."""
     sections = [header(results), summary(results), recommendations(results),
-                throughput(results), settings_table(results), flops_table(results),
+                throughput(results), settings_table(results),
+                *([backends_table(results)] if results.get("backends") else []),
+                flops_table(results),
                 memory_table(results), latency_table(results), quality_table(results),
                 profiling_section(results), *extra_sections(), METHODS]
     return "\n\n".join(sections) + "\n"
