@@ -1,4 +1,4 @@
-"""Sanity floors of issue #5 with the shipped digit classifier on the fixed MNIST split."""
+"""Sanity floors of the metrics with the shipped digit classifier on the fixed MNIST split."""
 
 import numpy as np
 import pytest
