@@ -184,7 +184,6 @@ def test_workers_and_report_structure(tmp_path):
     profile = bench.profile_worker(ae, TINY, tiny=True, log=_silent)
     assert profile["traces"]["tfdata"]["per_fit"][0] >= 1
     assert profile["overhead"]["fit_seconds"] > 0
-    profile["pyspy"] = bench_measure.summarize_pyspy("")
 
     results = bench.new_results("python tools/bench.py --test", TINY, ["stylegan_mnist_32"])
     results["profile"]["ae_mnist_28"] = profile
@@ -227,22 +226,6 @@ def test_traces_are_counted_per_fit():
         assert first >= 1 and later == 0 and case["first_fit_seconds"] > 0
     # with the optimizer built up front, tracing creates no variables: one trace
     assert traces["tfdata_prebuilt"]["per_fit"][0] == 1
-
-
-def test_pyspy_summary_counts_only_the_hot_loop():
-    fit = "<module> (a.py:1);hot_loop (p.py:9);TensorFlowTrainer.fit (t.py:3)"
-    step = fit + ";TensorFlowTrainer._make_function.<locals>.function (t.py:9)"
-    raw = "\n".join([
-        f"{step};quick_execute (execute.py:53) 6",
-        f"{step};has_value (o.py:2) 2",
-        f"{fit};on_train_batch_end (c.py:1) 1",
-        "<module> (a.py:1);hot_loop (p.py:9);error_handler (u.py:1) 1",
-        "<module> (a.py:1);import_stuff (i.py:1) 50"])
-    summary = bench_measure.summarize_pyspy(raw)
-    assert summary["samples"] == 10
-    assert (summary["executor"], summary["step_python"], summary["fit_loop_python"],
-            summary["other_python"]) == (0.6, 0.2, 0.1, 0.1)
-    assert summary["top_python_frames"]["has_value"] == 0.2
 
 
 def test_export_jobs_merge_and_a_crash_becomes_an_error():

@@ -10,19 +10,11 @@
     python tools/bench.py --only backends --out /tmp/B.md          # --backends tensorflow,jax
     python tools/bench.py --render BENCHMARKS.json --backends-from /tmp/B.json --out BENCHMARKS.md
 
-Writes `BENCHMARKS.md` (the tables) and `BENCHMARKS.json` (every sample) next
-to it. The presets are those whose spec's `bench` tuple asks for the job;
-each is measured in fresh subprocesses (`--worker KIND --preset NAME
---json-out PATH`, hidden options): `train` (matmul peak, FLOPs per step,
-images/s of every batch size and setting), `export` (serving latency, one
-process per quantization), `quality` (headline metric after 1, 2, 5 and 10
-minutes of training, one process per seed), `profile` (retracing, per-step
-overhead, graph ops, py-spy) and `backends` (images/s of plain `fit` on each Keras
-backend of `--backends` the preset's class trains on, one process per round and
-backend, the backends alternating; plus the matmul peak). `--only` picks jobs; a
-quality-only run merges into a throughput run's report with `--render ... --quality-from
-A.json,B.json`, a backends-only run with `--render ... --backends-from B.json`.
-The methods: docs/performance.md ("How tools/bench.py measures").
+Writes `BENCHMARKS.md` (the tables) and `BENCHMARKS.json` (every sample) next to it.
+The presets are those whose spec's `bench` tuple asks for the job, each measured in
+fresh subprocesses (hidden `--worker KIND` options) by the jobs `train`, `export`,
+`quality`, `profile` and `backends`; `--only` picks jobs. Methods: docs/performance.md
+("How tools/bench.py measures").
 """
 
 import argparse
@@ -51,32 +43,29 @@ JOBS = ("train", "export", "quality", "profile", "backends")
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
-    """How long and how often everything is measured (full run or `--quick`)."""
+    """How long and how often everything is measured (full run or `--quick`): timed blocks
+    per config (`repeats`, also the backends job's rounds) of `target_seconds`, batch sizes
+    as multiples of the preset's, quality checkpoints (s of training) and seeds, seconds per
+    subprocess, timed steps of one backends-job worker."""
 
     quick: bool
-    repeats: int              # timed blocks per training config
-    target_seconds: float     # length of one timed block
-    batch_factors: tuple      # batch sizes as multiples of the preset's
+    repeats: int
+    target_seconds: float
+    batch_factors: tuple
     matmul_n: int
     matmul_repeats: int
     export_repeats: int
-    quality_checkpoints: tuple  # seconds of training
-    quality_repeats: int        # seeds
-    worker_timeout: int         # seconds per subprocess
+    quality_checkpoints: tuple
+    quality_repeats: int
+    worker_timeout: int
     export_variants: tuple = EXPORT_VARIANTS
-    backend_steps: int = 128    # timed steps of one backends-job worker (rounds: `repeats`)
+    backend_steps: int = 128
 
     @classmethod
     def for_mode(cls, quick):
         if quick:
-            return cls(True, repeats=3, target_seconds=0.6, batch_factors=(1, 2),
-                       matmul_n=1024, matmul_repeats=5, export_repeats=1,
-                       quality_checkpoints=(5, 10, 20), quality_repeats=1, worker_timeout=1800,
-                       backend_steps=32)
-        return cls(False, repeats=5, target_seconds=2.0, batch_factors=(0.5, 1, 2, 4),
-                   matmul_n=2048, matmul_repeats=9, export_repeats=3,
-                   quality_checkpoints=(60, 120, 300, 600), quality_repeats=3,
-                   worker_timeout=7200)
+            return cls(True, 3, 0.6, (1, 2), 1024, 5, 1, (5, 10, 20), 1, 1800, backend_steps=32)
+        return cls(False, 5, 2.0, (0.5, 1, 2, 4), 2048, 9, 3, (60, 120, 300, 600), 3, 7200)
 
 
 def git_commit(checkout=REPO):
@@ -92,18 +81,15 @@ def git_commit(checkout=REPO):
 
 
 # -- what is measured (presets from each spec's `bench` tuple) ----------------------------
-def headline_presets():
-    """The presets whose spec asks for the bench's speed jobs, in registry order."""
+def headline_presets(job="speed"):
+    """The presets whose spec's `bench` asks for `job`, in registry order."""
     from keras_gen import zoo
 
-    return tuple(spec.name for spec in zoo.specs() if "speed" in spec.bench)
+    return tuple(spec.name for spec in zoo.specs() if job in spec.bench)
 
 
 def profiled_presets():
-    """The presets whose spec asks for the bench's profile job, in registry order."""
-    from keras_gen import zoo
-
-    return tuple(spec.name for spec in zoo.specs() if "profile" in spec.bench)
+    return headline_presets("profile")
 
 
 def wants_quality(spec):
@@ -165,6 +151,12 @@ def tiny_images(spec, n=256):
     return np.random.default_rng(0).uniform(size=(n, *shape)).astype("float32")
 
 
+def _images(spec, tiny, split="train"):
+    import bench_measure
+
+    return tiny_images(spec) if tiny else bench_measure.training_arrays(spec, split)
+
+
 def train_worker(spec, settings, tiny=False, log=print):
     """Matmul peak, FLOPs per step (`bench_flops`) and throughput of one preset."""
     import bench_flops
@@ -184,11 +176,10 @@ def train_worker(spec, settings, tiny=False, log=print):
         flops[batch] = bench_flops.train_step_flops(bench_measure.build_model(spec, tiny), batch)
         log(f"  batch {batch}: {flops[batch]['total'] / 1e9:.3f} GFLOP per step")
     result["flops"] = {str(b): v for b, v in flops.items()}
-    x = tiny_images(spec) if tiny else bench_measure.training_arrays(spec)
     configs = train_configs(spec, settings)
     runners, errors = bench_measure.measure_throughput(
-        spec, configs, x, repeats=settings.repeats, target_seconds=settings.target_seconds,
-        tiny=tiny, between_rounds=sample_peak, log=log,
+        spec, configs, _images(spec, tiny), repeats=settings.repeats,
+        target_seconds=settings.target_seconds, tiny=tiny, between_rounds=sample_peak, log=log,
         after_first=lambda: result.update(rss_after_default_mb=bench_measure.peak_rss_mb()))
     sample_peak(settings.matmul_repeats, 2)
     seconds = [s for peak in peaks for s in peak["seconds"]]
@@ -198,28 +189,23 @@ def train_worker(spec, settings, tiny=False, log=print):
     result["throughput"] = [
         runners[c.label].result(flops[c.batch_size]["total"] / c.batch_size, rate)
         for c in configs if c.label in runners]
-    result.update(errors=errors, rss_peak_mb=bench_measure.peak_rss_mb())
-    return result
+    return {**result, "errors": errors, "rss_peak_mb": bench_measure.peak_rss_mb()}
 
 
 def export_worker(spec, settings, tiny=False, quantizations=None, log=print):
     """Serving latency of one preset in every format."""
     import bench_measure
 
-    data = tiny_images(spec) if tiny else bench_measure.training_arrays(spec, split="test")
-    result = bench_measure.measure_export(
-        spec, data[:100], repeats=settings.export_repeats, tiny=tiny, log=log,
-        quantizations=quantizations or bench_measure.QUANTIZATIONS)
-    result.update(preset=spec.name, rss_peak_mb=bench_measure.peak_rss_mb())
-    return result
+    return {"preset": spec.name, **bench_measure.measure_export(
+        spec, _images(spec, tiny, "test")[:100], repeats=settings.export_repeats, tiny=tiny,
+        log=log, quantizations=quantizations or bench_measure.QUANTIZATIONS),
+        "rss_peak_mb": bench_measure.peak_rss_mb()}
 
 
 def quality_worker(spec, settings, seed=0, tiny=False, log=print):
-    """The headline metric after each checkpoint of training time (one seed).
-
-    Trains through `keras_gen.training` (the preset's recipe, its NaN guard)
-    with `pipeline.measure_at` measuring at the checkpoints and ending the run.
-    """
+    """The headline metric after each checkpoint of training time (one seed): trains through
+    `keras_gen.training` (the preset's recipe, its NaN guard), `pipeline.measure_at`
+    measuring at the checkpoints and ending the run."""
     import inspect
 
     import bench_measure
@@ -246,18 +232,15 @@ def quality_worker(spec, settings, seed=0, tiny=False, log=print):
         point["images"] = point["steps"] * batch
         point["metrics"] = {k: v for k, v in point["metrics"].items()
                             if isinstance(v, (int, float)) and not isinstance(v, bool)}
-    result.update(points=hook.points, rss_peak_mb=bench_measure.peak_rss_mb())
-    return result
+    return {**result, "points": hook.points, "rss_peak_mb": bench_measure.peak_rss_mb()}
 
 
 def profile_worker(spec, settings, tiny=False, log=print):
-    """Retracing, per-step overhead, graph ops and a py-spy window."""
+    """Retracing, per-step overhead and graph ops."""
     import bench_measure
 
-    x = tiny_images(spec) if tiny else bench_measure.training_arrays(spec)
-    result = bench_measure.profile_preset(spec, settings, x, tiny=tiny, log=log)
-    result["rss_peak_mb"] = bench_measure.peak_rss_mb()
-    return result
+    result = bench_measure.profile_preset(spec, settings, _images(spec, tiny), tiny=tiny, log=log)
+    return {**result, "rss_peak_mb": bench_measure.peak_rss_mb()}
 
 
 def backends_worker(spec, settings, tiny=False, log=print):
@@ -271,8 +254,7 @@ def backends_worker(spec, settings, tiny=False, log=print):
     spe = int(merged.get("steps_per_execution", 1))
     config = bench_measure.TrainConfig("default", batch_sizes(spec, settings)[0],
                                        merged.get("jit_compile", "auto"), spe)
-    x = tiny_images(spec) if tiny else bench_measure.training_arrays(spec)
-    runner = bench_measure.ThroughputRunner(spec, config, x, tiny=tiny)
+    runner = bench_measure.ThroughputRunner(spec, config, _images(spec, tiny), tiny=tiny)
     start = time.perf_counter()
     runner.fit_block(2 * spe)  # traces and compiles
     runner.trace_seconds, runner.steps = time.perf_counter() - start, max(
@@ -305,34 +287,21 @@ def run_worker(args):
     Path(args.json_out).write_text(json.dumps(result, indent=1, default=lambda v: v.item()))
 
 
-def pyspy_path():
-    """The py-spy executable beside this Python (or on PATH), or None."""
-    import shutil
-
-    beside = Path(sys.executable).parent / "py-spy"
-    return str(beside) if beside.exists() else shutil.which("py-spy")
-
-
-def spawn(kind, preset, settings, log_dir, seed=0, tiny=False, quantize=None, pyspy=None,
-          backend=None):
-    """Run one worker in a fresh Python process (under `py-spy record --idle` when `pyspy`
-    names the samples' file; `KERAS_BACKEND=backend` when given); its JSON result or
-    `{"error": ..., "log": ...}`."""
+def spawn(kind, preset, settings, log_dir, seed=0, tiny=False, quantize=None, backend=None):
+    """Run one worker in a fresh Python process (`KERAS_BACKEND=backend` when given); its
+    JSON result or `{"error": ..., "log": ...}`."""
     stem = f"{preset}.{kind}.{quantize or seed}" + (f".{backend}" if backend else "")
     json_out, log_path = Path(log_dir) / f"{stem}.json", Path(log_dir) / f"{stem}.log"
-    command = [pyspy_path(), "record", "--idle", "--rate", "50", "--format", "raw",
-               "-o", str(pyspy), "--"] if pyspy else []
-    command += [sys.executable, "-X", "faulthandler", str(Path(__file__).resolve()), "--worker",
-                kind, "--preset", preset, "--json-out", str(json_out), "--seed", str(seed)]
+    command = [sys.executable, "-X", "faulthandler", str(Path(__file__).resolve()), "--worker",
+               kind, "--preset", preset, "--json-out", str(json_out), "--seed", str(seed)]
     command += (["--quantize", quantize] if quantize else []) + \
         (["--quick"] if settings.quick else []) + (["--tiny"] if tiny else [])
+    env = {**os.environ, **({"KERAS_BACKEND": backend} if backend else {})}
     start = time.perf_counter()
     with open(log_path, "w") as log_file:
         try:
             code = subprocess.run(command, stdout=log_file, stderr=subprocess.STDOUT, cwd=REPO,
-                                  timeout=settings.worker_timeout, env={
-                                      **os.environ, **({"KERAS_BACKEND": backend} if backend
-                                                       else {})}).returncode
+                                  timeout=settings.worker_timeout, env=env).returncode
         except subprocess.TimeoutExpired:
             code = "timeout"
     if code == 0 and json_out.exists():
@@ -381,18 +350,6 @@ def compare_settings(train_result):
     return comparisons
 
 
-def quality_summary(runs):
-    """Median (over seeds) of every metric at every checkpoint."""
-    table = {}
-    for run in runs:
-        for point in run.get("points", []):
-            entry = table.setdefault(point["target_seconds"], {})
-            for name, value in {**point["metrics"], "images": point["images"]}.items():
-                entry.setdefault(name, []).append(value)
-    return {str(t): {name: {"median": statistics.median(v), "values": v}
-                     for name, v in metrics.items()} for t, metrics in sorted(table.items())}
-
-
 def merge_exports(jobs):
     """One export result from the per-quantization jobs (a crashed job becomes an error)."""
     merged = {"rows": [], "errors": {}, "rss_peak_mb": None}
@@ -409,20 +366,6 @@ def merge_exports(jobs):
                 "errors": merged["errors"]}
     merged["rows"].sort(key=lambda r: (r["function"], r["format"], r["quantize"]))
     return merged
-
-
-def profile(spec, settings, log_dir, tiny=False):
-    """The profile worker's result, with py-spy's sample shares when py-spy is installed."""
-    import bench_measure
-
-    raw = Path(log_dir) / f"{spec.name}.pyspy.txt"
-    use_pyspy = pyspy_path() is not None
-    result = spawn("profile", spec.name, settings, log_dir, tiny=tiny,
-                   pyspy=raw if use_pyspy else None)
-    if "error" not in result:
-        result["pyspy"] = bench_measure.summarize_pyspy(raw.read_text()) \
-            if use_pyspy and raw.exists() else {"samples": 0, "note": "py-spy not installed"}
-    return result
 
 
 def compare_backends(specs, settings, log_dir, backends, tiny=False, log=print):
@@ -455,13 +398,20 @@ def compare_backends(specs, settings, log_dir, backends, tiny=False, log=print):
 
 
 def preset_entry(spec, train, export, quality_runs=None):
-    """One preset's part of the results: the jobs' outputs and what follows from them."""
+    """One preset's part of the results: the jobs' outputs, the settings comparison and
+    the median (over seeds) of every quality metric at every checkpoint."""
     entry = {"family": spec.family,
              "batch_size": train.get("batch_size", spec.fit.get("batch_size")),
              "headline_metric": spec.headline_metric, "train": train,
              "settings_comparison": compare_settings(train), "export": export}
     if quality_runs is not None:
-        entry["quality"] = {"runs": quality_runs, "summary": quality_summary(quality_runs)}
+        table = {}
+        for point in (p for run in quality_runs for p in run.get("points", [])):
+            for name, value in {**point["metrics"], "images": point["images"]}.items():
+                table.setdefault(point["target_seconds"], {}).setdefault(name, []).append(value)
+        entry["quality"] = {"runs": quality_runs, "summary": {
+            str(t): {name: {"median": statistics.median(v), "values": v}
+                     for name, v in metrics.items()} for t, metrics in sorted(table.items())}}
     return entry
 
 
@@ -486,9 +436,8 @@ def finish_results(results):
 
 def merge_quality(results, sources):
     """A copy of `results` with each preset's `quality` taken from `sources` (other runs'
-    result dicts; a preset `results` lacks is added). Each source's command, time span,
-    commit and load averages go to `quality_sources`, so the report says where each
-    quality figure came from."""
+    result dicts; a preset `results` lacks is added), and each source's command, time
+    span, commit and load averages in `quality_sources` (the report names them)."""
     merged = copy.deepcopy(results)
     merged["quality_sources"] = []
     for source in sources:
@@ -498,14 +447,10 @@ def merge_quality(results, sources):
                              "expected the JSON of a run with the quality job.")
         for name in names:
             entry = source["presets"][name]
-            if name in merged["presets"]:
-                merged["presets"][name]["quality"] = entry["quality"]
-            else:
-                merged["presets"][name] = entry
+            merged["presets"].setdefault(name, entry)["quality"] = entry["quality"]
         merged["quality_sources"].append(
-            {"command": source["command"], "presets": names, "started": source["started"],
-             **{k: source.get(k) for k in ("finished", "git_commit", "loadavg_end")},
-             "loadavg_start": source["loadavg_start"]})
+            {"command": source["command"], "presets": names, **{k: source.get(k) for k in (
+                "started", "finished", "git_commit", "loadavg_start", "loadavg_end")}})
     return merged
 
 
@@ -524,11 +469,11 @@ def benchmark(specs, missing, settings, log_dir, command, tiny=False, log=print,
               backends=("tensorflow", "jax")):
     """Measure every spec in subprocesses (the `jobs` kinds; others reported not run)."""
     results = new_results(command, settings, missing)
-    skipped = {"error": "not run (tools/bench.py --only)"}
     for spec in specs:
         log(f"== {spec.name} ({spec.family})")
+        skipped = {"error": "not run (tools/bench.py --only)"}
         train = spawn("train", spec.name, settings, log_dir, tiny=tiny) \
-            if "train" in jobs else dict(skipped)
+            if "train" in jobs else skipped
         export = merge_exports({q: spawn("export", spec.name, settings, log_dir, tiny=tiny,
                                          quantize=q) for q in settings.export_variants}) \
             if "export" in jobs else dict(skipped)
@@ -542,7 +487,8 @@ def benchmark(specs, missing, settings, log_dir, command, tiny=False, log=print,
     for spec in specs:
         if "profile" in jobs and spec.name in profiled_presets():
             log(f"== profile {spec.name}")
-            results["profile"][spec.name] = profile(spec, settings, log_dir, tiny=tiny)
+            results["profile"][spec.name] = spawn("profile", spec.name, settings, log_dir,
+                                                  tiny=tiny)
     if "backends" in jobs:
         log(f"== backends {', '.join(backends)}")
         results["backends"] = {"command": command, **compare_backends(
@@ -552,32 +498,25 @@ def benchmark(specs, missing, settings, log_dir, command, tiny=False, log=print,
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="short measurements (minutes)")
-    parser.add_argument("--presets", help="comma-separated preset names (default: headlines)")
-    parser.add_argument("--quality-seeds", type=int, default=None, metavar="N",
-                        help="training runs per preset for quality against time "
-                             "(default: 3, or 1 with --quick; each full run is 10 minutes)")
-    parser.add_argument("--only", help="comma-separated jobs to run, of " + ", ".join(JOBS) +
-                        " (default: all)")
-    parser.add_argument("--out", default=str(REPO / "BENCHMARKS.md"),
-                        help="markdown report; the JSON goes next to it")
-    parser.add_argument("--logs", help="folder for worker logs (default: <out>.logs/)")
-    parser.add_argument("--render", metavar="JSON",
-                        help="only re-write the markdown (--out) from an earlier run's JSON")
-    parser.add_argument("--quality-from", metavar="JSON[,JSON...]",
-                        help="with --render: take the quality measurements from these "
-                             "runs' JSON files (written by --only quality runs)")
-    parser.add_argument("--backends", default="tensorflow,jax",
-                        help="comma-separated Keras backends of the backends job")
-    parser.add_argument("--backends-from", metavar="JSON",
-                        help="with --render: take the backends table from this run's JSON "
-                             "(written by an --only backends run)")
-    parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
-    parser.add_argument("--preset", help=argparse.SUPPRESS)
-    parser.add_argument("--json-out", help=argparse.SUPPRESS)
-    parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
-    parser.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--quantize", choices=EXPORT_VARIANTS, help=argparse.SUPPRESS)
+    add = parser.add_argument
+    add("--quick", action="store_true", help="short measurements (minutes)")
+    add("--presets", help="comma-separated preset names (default: headlines)")
+    add("--quality-seeds", type=int, metavar="N",
+        help="quality runs per preset (default: 3, --quick 1; 10 minutes each)")
+    add("--only", help=f"comma-separated jobs of {', '.join(JOBS)} (default: all)")
+    add("--out", default=str(REPO / "BENCHMARKS.md"), help="markdown; the JSON goes beside it")
+    add("--logs", help="folder for worker logs (default: <out>.logs/)")
+    add("--render", metavar="JSON", help="only re-write the markdown from a run's JSON")
+    add("--quality-from", metavar="JSON[,JSON...]",
+        help="with --render: the quality of these --only quality runs")
+    add("--backends", default="tensorflow,jax", help="Keras backends of the backends job")
+    add("--backends-from", metavar="JSON",
+        help="with --render: the backends table of this --only backends run")
+    for hidden, kwargs in (("--worker", {"choices": sorted(WORKERS)}), ("--preset", {}),
+                           ("--json-out", {}), ("--seed", {"type": int, "default": 0}),
+                           ("--tiny", {"action": "store_true"}),
+                           ("--quantize", {"choices": EXPORT_VARIANTS})):
+        add(hidden, help=argparse.SUPPRESS, **kwargs)
     return parser.parse_args(argv)
 
 
@@ -585,22 +524,22 @@ def main(argv=None):
     args = parse_args(argv)
     if args.worker:
         return run_worker(args)
-    merges = [f for f, v in (("--quality-from", args.quality_from),
-                             ("--backends-from", args.backends_from)) if v]
-    if merges and not args.render:
-        raise SystemExit(f"{merges[0]} merges into an earlier run: use it with --render JSON.")
+    merges = {"quality": args.quality_from, "backends": args.backends_from}
+    if any(merges.values()) and not args.render:
+        flag = "--quality-from" if args.quality_from else "--backends-from"
+        raise SystemExit(f"{flag} merges into an earlier run: use it with --render JSON.")
     if args.render:
-        results = json.loads(Path(args.render).read_text())
+        def load(path):
+            return json.loads(Path(path.strip()).read_text())
+
+        results = load(args.render)
         if args.quality_from:
-            results = merge_quality(results, [json.loads(Path(p.strip()).read_text())
-                                              for p in args.quality_from.split(",")])
+            results = merge_quality(results, [load(p) for p in args.quality_from.split(",")])
         if args.backends_from:
-            results["backends"] = json.loads(Path(args.backends_from).read_text())["backends"]
+            results["backends"] = load(args.backends_from)["backends"]
         write_report(results, args.out)
-        print(f"wrote {args.out} and its JSON from {args.render}"
-              + "".join(f" with {f} {v}" for f, v in (("quality", args.quality_from),
-                                                      ("backends", args.backends_from)) if v))
-        return None
+        return print(f"wrote {args.out} and its JSON from {args.render}"
+                     + "".join(f" with {k} {v}" for k, v in merges.items() if v))
     settings = Settings.for_mode(args.quick)
     if args.quality_seeds is not None:
         if args.quality_seeds < 0:

@@ -1,6 +1,6 @@
 """What `tools/bench.py` measures inside one preset's subprocess: throughput of `fit`
 configurations (interleaved), serving latency per format, and the profile of the hot
-train step (retracing, per-step overhead, graph ops, py-spy). Methods: docs/performance.md.
+train step (retracing, per-step overhead, graph ops). Methods: docs/performance.md.
 """
 
 import collections
@@ -19,8 +19,6 @@ import numpy as np
 PIPELINES = {"tfdata": (True, True), "tfdata_nocache": (False, True),
              "tfdata_noprefetch": (True, False), "tfdata_plain": (False, False), "numpy": None}
 QUANTIZATIONS = (None, "float16", "int8")
-HOT_FRAME, HOT_SECONDS, HOT_SECONDS_QUICK = "hot_loop", 20.0, 5.0  # the py-spy window
-SAMPLE_KINDS = ("executor", "step_python", "fit_loop_python", "other_python")
 
 
 def peak_rss_mb():
@@ -79,27 +77,6 @@ class TrainConfig:
     pipeline: str = "tfdata"
 
 
-def _batch_clock():
-    import keras
-
-    class BatchClock(keras.callbacks.Callback):
-        """Images/s from the end of the first train-function call of a fit to its last."""
-
-        def on_train_begin(self, logs=None):
-            self.ends = []
-
-        def on_train_batch_end(self, batch, logs=None):
-            self.ends.append((batch, time.perf_counter()))
-
-        def steady_rate(self, batch_size):
-            (first_step, first_time), (last_step, last_time) = self.ends[0], self.ends[-1]
-            if last_step <= first_step:
-                raise ValueError("need at least two train-function calls to time a fit.")
-            return (last_step - first_step) * batch_size / (last_time - first_time)
-
-    return BatchClock()
-
-
 class ThroughputRunner:
     """A compiled model and its input for one `TrainConfig`, fitted in timed blocks
     (`fit(epochs=1)` calls; the first, which traces, is never counted)."""
@@ -113,36 +90,38 @@ class ThroughputRunner:
             cache, prefetch = PIPELINES[config.pipeline]
             self.dataset = make_dataset(x, config.batch_size, cache, prefetch, seed=seed)
 
-    def max_steps(self):
-        """Most steps one block can take (numpy input: one pass over the array)."""
-        if self.dataset is not None:
-            return None
-        spe = self.config.steps_per_execution
-        return len(self.x) // (self.config.batch_size * spe) * spe
-
     def fit_block(self, steps):
-        """One `fit` of `steps` steps (numpy: one epoch over `steps * batch` images); images/s."""
-        clock, batch = _batch_clock(), self.config.batch_size
+        """One `fit` of `steps` steps (numpy: one epoch over `steps * batch` images); its
+        images/s from the end of the first train-function call to the end of the last."""
+        import keras
+
+        ends, batch = [], self.config.batch_size
+        clock = keras.callbacks.LambdaCallback(
+            on_train_batch_end=lambda step, logs: ends.append((step, time.perf_counter())))
         if self.dataset is None:
             self.model.fit(self.x[:steps * batch], batch_size=batch, epochs=1, shuffle=True,
                            verbose=0, callbacks=[clock])
         else:
             self.model.fit(self.dataset, epochs=1, steps_per_epoch=steps, shuffle=False,
                            verbose=0, callbacks=[clock])
-        return clock.steady_rate(batch)
+        (first_step, first_time), (last_step, last_time) = ends[0], ends[-1]
+        if last_step <= first_step:
+            raise ValueError("need at least two train-function calls to time a fit.")
+        return (last_step - first_step) * batch / (last_time - first_time)
 
     def warm_up(self, target_seconds, min_steps=8):
         """Trace the train function, then size the timed blocks to `target_seconds`."""
-        spe, limit = self.config.steps_per_execution, self.max_steps()
+        spe, batch = self.config.steps_per_execution, self.config.batch_size
+        limit = None if self.dataset is not None else len(self.x) // (batch * spe) * spe
         if limit is not None and limit < 2 * spe:
             raise ValueError(f"{len(self.x)} images are too few for two calls of "
-                             f"{spe} x {self.config.batch_size} images.")
-        calibration = _round_up(max(3 * spe, 256 // self.config.batch_size + 1), spe)
+                             f"{spe} x {batch} images.")
+        calibration = _round_up(max(3 * spe, 256 // batch + 1), spe)
         calibration = min(calibration, limit or calibration)
         start = time.perf_counter()
         self.fit_block(calibration)
         self.trace_seconds = time.perf_counter() - start
-        wanted = target_seconds * self.fit_block(calibration) / self.config.batch_size
+        wanted = target_seconds * self.fit_block(calibration) / batch
         self.steps = min(_round_up(max(min_steps, wanted, 2 * spe), spe), limit or math.inf)
 
     def timed_block(self):
@@ -319,36 +298,8 @@ def graph_report(spec, batch_size, tiny=False):
             "devices": dict(devices), "op_types": dict(types.most_common(12))}
 
 
-def hot_loop(runner, blocks):
-    """Fit `blocks` timed blocks (the window py-spy's samples are filtered to)."""
-    return [runner.fit_block(runner.steps) for _ in range(blocks)]
-
-
-def summarize_pyspy(raw_text):
-    """Shares of py-spy samples (collapsed stacks) inside `hot_loop`, by where they were:
-    `executor` (leaf `quick_execute`), `step_python` (in Keras' train-function call),
-    `fit_loop_python` (in `fit`, outside it), `other_python`; and the top Python frames."""
-    total, kinds, frames = 0, collections.Counter(), collections.Counter()
-    for line in raw_text.splitlines():
-        stack, _, count = line.rpartition(" ")
-        if HOT_FRAME not in stack or not count.isdigit():
-            continue
-        total += int(count)
-        leaf = stack.split(";")[-1]
-        kind = "executor" if "quick_execute" in leaf \
-            else "step_python" if "_make_function.<locals>.function" in stack \
-            else "fit_loop_python" if "TensorFlowTrainer.fit" in stack else "other_python"
-        kinds[kind] += int(count)
-        if kind != "executor":
-            frames[leaf.split(" (")[0]] += int(count)
-    if not total:
-        return {"samples": 0}
-    return {"samples": total, **{kind: kinds[kind] / total for kind in SAMPLE_KINDS},
-            "top_python_frames": {k: v / total for k, v in frames.most_common(8)}}
-
-
 def profile_preset(spec, settings, x, tiny=False, log=print):
-    """Traces, graph, per-step overhead, then the py-spy window, at the preset batch size."""
+    """Traces, graph and per-step overhead at the preset batch size."""
     batch = int(spec.fit.get("batch_size", 32))
     result = {"preset": spec.name, "batch_size": batch,
               "traces": count_traces(spec, x, batch, tiny=tiny),
@@ -359,8 +310,4 @@ def profile_preset(spec, settings, x, tiny=False, log=print):
     result["overhead"] = step_overhead(runner, spec, x, steps=10 if settings.quick else 30,
                                        repeats=settings.repeats, tiny=tiny)
     log(f"  overhead {result['overhead']['overhead_fraction']:.1%}")
-    window = HOT_SECONDS_QUICK if settings.quick else HOT_SECONDS
-    start = time.perf_counter()
-    rates = hot_loop(runner, max(1, round(window / settings.target_seconds)))
-    result["hot_loop"] = {"seconds": time.perf_counter() - start, "images_per_second": rates}
     return result

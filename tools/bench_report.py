@@ -1,9 +1,13 @@
 """Render the result dict of `tools/bench.py` as `BENCHMARKS.md` (methods: docs/performance.md)."""
 
+import json
 from pathlib import Path
 
 LOAD_IDLE = 1.5
 HEADLINE_FUNCTIONS = ("generate", "reconstruct", "decode", "encode")
+LATENCY_COLUMNS = (("keras", "float32"), ("saved_model", "float32"), ("tflite", "float32"),
+                   ("tflite", "float16"), ("tflite", "int8"))
+PYSPY_KINDS = ("executor", "step_python", "fit_loop_python", "other_python")
 EXTRA_SECTIONS = Path(__file__).resolve().parents[1] / "docs" / "results" / "bench_extra"
 PROFILING_NOTES = """\
 The changes these profiles led to (the optimizer built in `compile`, so `fit`
@@ -29,25 +33,27 @@ def _pct(value):
     return f"{value:.1%}" if value else "-"
 
 
-def _table(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return "\n".join(lines + ["| " + " | ".join(str(c) for c in row) + " |" for row in rows])
-
-
-def _section(title, *parts):
-    return "\n".join([f"## {title}", "", *parts])
-
-
-def _rows_by_label(entry):
-    return {r["label"]: r for r in entry.get("train", {}).get("throughput", [])}
-
-
-def _flops(entry, batch=None):
-    return entry.get("train", {}).get("flops", {}).get(str(batch or entry["batch_size"]), {})
-
-
 def _loads(values):
     return ", ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in values)
+
+
+def _table(header, rows):
+    return "\n".join(["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+                     + ["| " + " | ".join(map(str, row)) + " |" for row in rows])
+
+
+def _section(title, *parts, header=None, rows=()):
+    """`## title`, the prose `parts` (blank lines between), then the table if `header`."""
+    body = [line for part in parts for line in (part, "")]
+    return "\n".join([f"## {title}", "", *body] + ([_table(header, rows)] if header else []))
+
+
+def _presets(results):
+    """`(name, entry, train, rows by label, flops at the preset batch)` per preset."""
+    for name, entry in results["presets"].items():
+        train = entry.get("train", {})
+        yield (f"`{name}`", entry, train, {r["label"]: r for r in train.get("throughput", [])},
+               train.get("flops", {}).get(str(entry["batch_size"]), {}))
 
 
 def header(results):
@@ -72,9 +78,10 @@ def header(results):
             ["mode", "quick (`--quick`)" if results["settings"]["quick"] else "full"],
             ["quality runs (seeds) per preset", ", ".join(map(str, sorted(seeds))) or "0"]])]
     for source in results.get("quality_sources", []):
-        presets, load = ", ".join(f"`{n}`" for n in source["presets"]), source["loadavg_start"]
+        load = source["loadavg_start"]
         lines.append(
-            f"\nQuality against training time for {presets}: `{source['command']}` from "
+            f"\nQuality against training time for "
+            f"{', '.join(f'`{n}`' for n in source['presets'])}: `{source['command']}` from "
             f"{source['started']} to {source['finished']} (git `{source.get('git_commit')}`, "
             f"load average at start {_loads(load)})." + (
                 " **Not idle**: other jobs shared the cores, so these runs saw fewer images "
@@ -90,233 +97,252 @@ def header(results):
     return "\n".join(lines)
 
 
-def _headline_latency(export):
-    """`function: Keras ms / TFLite float32 ms` of the model's main serving function."""
-    rows = export.get("rows", []) if isinstance(export, dict) else []
+def _headline_cells(entry):
+    """`function: Keras ms / TFLite float32 ms` of the main serving function, and the
+    headline metric at the last quality checkpoint."""
+    latency, rows = "-", entry.get("export", {}).get("rows", [])
     for name in HEADLINE_FUNCTIONS:
-        pick = {(r["format"], r["quantize"]): r["latency_ms"]
-                for r in rows if r["function"] == name}
+        pick = {(r["format"], r["quantize"]): r["latency_ms"] for r in rows
+                if r["function"] == name}
         if pick:
-            return f"{name}: {_num(pick.get(('keras', 'float32')), 2)} / " \
-                   f"{_num(pick.get(('tflite', 'float32')), 2)}"
-    return "-"
-
-
-def _last_quality(entry):
+            latency = f"{name}: {_num(pick.get(('keras', 'float32')), 2)} / " \
+                      f"{_num(pick.get(('tflite', 'float32')), 2)}"
+            break
     summary, metric = entry.get("quality", {}).get("summary", {}), entry.get("headline_metric")
-    if not summary or not metric:
-        return "-"
-    last = list(summary)[-1]
-    value = summary[last].get(metric, {}).get("median")
-    return f"{metric} {_num(value, 1)} after {int(float(last))} s" if value is not None else "-"
+    last = list(summary)[-1] if summary and metric else None
+    value = summary[last].get(metric, {}).get("median") if last else None
+    quality = f"{metric} {_num(value, 1)} after {int(float(last))} s" if value is not None \
+        else "-"
+    return [latency, quality]
 
 
 def summary(results):
     """One row per preset: the headline numbers."""
     rows = []
-    for name, entry in results["presets"].items():
-        default, flops = _rows_by_label(entry).get("default", {}), _flops(entry)
+    for name, entry, train, by_label, flops in _presets(results):
+        default = by_label.get("default", {})
         rate = default.get("flops_per_second")
         rows.append([
-            f"`{name}`", entry["family"], entry["batch_size"],
-            _num(default.get("images_per_second")),
+            name, entry["family"], entry["batch_size"], _num(default.get("images_per_second")),
             _num(flops.get("total", 0) / 1e9, 3) if flops else "-",
             _num(rate / 1e9, 1) if rate else "-", _pct(default.get("utilization")),
             f"XLA {'on' if default['jit_compile'] else 'off'}, spe "
             f"{default['steps_per_execution']}" if "jit_compile" in default else "-",
             ", ".join(c["label"] for c in entry.get("settings_comparison", [])
                       if c["recommended"]) or "default",
-            _num(entry.get("train", {}).get("rss_after_default_mb")),
-            _headline_latency(entry.get("export", {})), _last_quality(entry)])
-    return _section("Summary", _table(
-        ["preset", "family", "batch", "images/s", "GFLOP/step", "GFLOP/s", "utilization",
-         "default settings", "faster than default", "peak RSS MB (train)",
-         "latency ms Keras / TFLite f32", "quality"], rows))
+            _num(train.get("rss_after_default_mb")), *_headline_cells(entry)])
+    return _section("Summary", header=[
+        "preset", "family", "batch", "images/s", "GFLOP/step", "GFLOP/s", "utilization",
+        "default settings", "faster than default", "peak RSS MB (train)",
+        "latency ms Keras / TFLite f32", "quality"], rows=rows)
 
 
 def recommendations(results):
     """The settings measured faster than the default, per preset and per family."""
     rows, by_family = [], {}
-    for name, entry in results["presets"].items():
+    for name, entry, *_ in _presets(results):
         for c in entry.get("settings_comparison", []):
-            by_family.setdefault((entry["family"], c["label"]), []).append(
-                (name, c["recommended"], c["speedup"]))
-            rows.append([f"`{name}`", entry["family"], c["label"],
-                         _num(c["default_images_per_second"]), _num(c["images_per_second"]),
-                         f"{c['speedup']:.2f}x", f"{c['rounds_won']}/{c['rounds']}",
+            by_family.setdefault((entry["family"], c["label"]), []).append((name, c))
+            rows.append([name, entry["family"], c["label"], _num(c["default_images_per_second"]),
+                         _num(c["images_per_second"]), f"{c['speedup']:.2f}x",
+                         f"{c['rounds_won']}/{c['rounds']}",
                          "**yes**" if c["recommended"] else "no"])
     family_rows = []
     for (family, label), found in sorted(by_family.items()):
-        winners = [n for n, ok, _ in found if ok]
-        names = ", ".join(f"`{n}`" for n in winners)
+        winners = [n for n, c in found if c["recommended"]]
         if winners:
-            family_rows.append([family, label, ", ".join(f"{s:.2f}x" for _, _, s in found),
-                                f"change the default of every measured preset ({names})"
-                                if len(winners) == len(found)
-                                else f"change the default of {names} only"])
+            family_rows.append([family, label, ", ".join(f"{c['speedup']:.2f}x" for _, c in found),
+                                "change the default of " + (
+                                    f"every measured preset ({', '.join(winners)})"
+                                    if len(winners) == len(found)
+                                    else f"{', '.join(winners)} only")])
     return _section(
         "Recommended defaults", "A setting is recommended when it is >= 5% faster than the "
-        "default (median) and won >= 80% of the paired rounds.", "",
+        "default (median) and won >= 80% of the paired rounds.",
         _table(["family", "setting", "speedups of its presets", "recommendation"], family_rows)
-        if family_rows else "No non-default setting was measured faster: keep the defaults.", "",
-        "All comparisons (preset batch size, one setting changed):", "",
-        _table(["preset", "family", "setting", "default img/s", "setting img/s", "speedup",
-                "rounds won", "recommended"], rows))
+        if family_rows else "No non-default setting was measured faster: keep the defaults.",
+        "All comparisons (preset batch size, one setting changed):", header=[
+            "preset", "family", "setting", "default img/s", "setting img/s", "speedup",
+            "rounds won", "recommended"], rows=rows)
 
 
 def throughput(results):
     """Images/s, FLOPs and utilization for every batch size."""
     rows = []
-    for name, entry in results["presets"].items():
-        train = entry.get("train", {})
+    for name, _, train, _, _ in _presets(results):
         if "error" in train:
-            rows.append([f"`{name}`", "-", f"error: {train['error'][:200]}", "", "", "", ""])
-            continue
+            rows.append([name, "-", f"error: {train['error'][:200]}", "", "", "", ""])
         sweep = [r for r in train.get("throughput", [])
                  if r["label"] == "default" or r["label"].startswith("batch ")]
         for r in sorted(sweep, key=lambda r: r["batch_size"]):
-            total, samples = _flops(entry, r["batch_size"]).get("total", 0), r["samples"]
+            total = train["flops"].get(str(r["batch_size"]), {}).get("total", 0)
             rows.append([
-                f"`{name}`", r["batch_size"] if r["label"] != "default"
+                name, r["batch_size"] if r["label"] != "default"
                 else f"**{r['batch_size']}** (preset)",
-                f"{_num(r['images_per_second'])} ({_num(min(samples))}-{_num(max(samples))})",
+                f"{_num(r['images_per_second'])} "
+                f"({_num(min(r['samples']))}-{_num(max(r['samples']))})",
                 _num(total / 1e9, 3), _num(total / r["batch_size"] / 1e6, 2),
                 _num((r.get("flops_per_second") or 0) / 1e9, 1), _pct(r.get("utilization"))])
     return _section("Training throughput by batch size",
-                    "Default settings; median (min-max) images/s over the rounds.", "",
-                    _table(["preset", "batch", "images/s", "GFLOP/step", "MFLOP/image",
-                            "GFLOP/s", "utilization"], rows))
+                    "Default settings; median (min-max) images/s over the rounds.", header=[
+                        "preset", "batch", "images/s", "GFLOP/step", "MFLOP/image", "GFLOP/s",
+                        "utilization"], rows=rows)
 
 
 def settings_table(results):
     """Every configuration at the preset batch size."""
     rows = []
-    for name, entry in results["presets"].items():
-        train = entry.get("train", {})
-        default = _rows_by_label(entry).get("default", {}).get("images_per_second")
-        for r in train.get("throughput", []):
-            if r["batch_size"] == entry["batch_size"]:
-                rows.append([f"`{name}`", r["label"], "on" if r["jit_compile"] else "off",
-                             r["steps_per_execution"], r["pipeline"], _num(r["images_per_second"]),
-                             f"{r['images_per_second'] / default:.2f}" if default else "-",
-                             _num(r.get("trace_seconds"), 1)])
-        rows += [[f"`{name}`", label, "", "", "", f"failed: {error[:150]}", "", ""]
+    for name, entry, train, by_label, _ in _presets(results):
+        default = by_label.get("default", {}).get("images_per_second")
+        rows += [[name, r["label"], "on" if r["jit_compile"] else "off",
+                  r["steps_per_execution"], r["pipeline"], _num(r["images_per_second"]),
+                  f"{r['images_per_second'] / default:.2f}" if default else "-",
+                  _num(r.get("trace_seconds"), 1)]
+                 for r in by_label.values() if r["batch_size"] == entry["batch_size"]]
+        rows += [[name, label, "", "", "", f"failed: {error[:150]}", "", ""]
                  for label, error in train.get("errors", {}).items()]
     return _section(
         "XLA, steps_per_execution and the input pipeline",
         "Preset batch size. `tfdata`: cache + prefetch (the `kg.data` default); "
         "`tfdata_nocache`, `tfdata_noprefetch`, `tfdata_plain` (neither); `numpy`: arrays "
-        "to `fit`. First-call seconds: tracing (and XLA compilation) plus the first block.", "",
-        _table(["preset", "config", "XLA", "steps/execution", "pipeline", "images/s",
-                "vs default", "first call s"], rows))
+        "to `fit`. First-call seconds: tracing (and XLA compilation) plus the first block.",
+        header=["preset", "config", "XLA", "steps/execution", "pipeline", "images/s",
+                "vs default", "first call s"], rows=rows)
 
 
 def backends_table(results):
     """Images/s of plain `fit` per Keras backend (the `backends` job)."""
-    job, rows = results["backends"], []
-    for name, entry in job["presets"].items():
-        cells = [f"{_num(e['images_per_second'])} ({_num(e['min'])}-{_num(e['max'])})"
-                 if "images_per_second" in e else f"- ({e['error'][:150]})"
-                 for e in (entry[b] for b in job["backends"])]
-        rows.append([f"`{name}`", *cells, _num(entry.get("jax/tensorflow"), 2)])
+    job = results["backends"]
+    rows = [[f"`{name}`", *(f"{_num(e['images_per_second'])} ({_num(e['min'])}-{_num(e['max'])})"
+                            if "images_per_second" in e else f"- ({e['error'][:150]})"
+                            for e in (entry[b] for b in job["backends"])),
+             _num(entry.get("jax/tensorflow"), 2)] for name, entry in job["presets"].items()]
     peak = job["matmul_peak"]["flops_per_second"]
     return _section("Backends", f"`{job['command']}`: {job['rounds']} rounds, each one fresh "
                     f"process per backend (order alternating), warm-up `fit` then "
                     f"{job['steps']} timed steps at the preset batch size and compile settings; "
                     f"median (min-max) images/s. Float32 matmul peak of this run: "
-                    f"{_num((peak or 0) / 1e9, 1)} GFLOP/s.", "",
-                    _table(["preset", *(f"{b} images/s" for b in job["backends"]), "jax/tf"],
-                           rows))
+                    f"{_num((peak or 0) / 1e9, 1)} GFLOP/s.",
+                    header=["preset", *(f"{b} images/s" for b in job["backends"]), "jax/tf"],
+                    rows=rows)
 
 
 def flops_table(results):
     """FLOPs per step split by kind and the largest op types (runs of the former
     hand-written counter also carry the v1 profiler's top-level cross-check: shown)."""
+    check = any("profiler_flops" in e.get("train", {}) for e in results["presets"].values())
     rows = []
-    cross_check = any("profiler_flops" in e.get("train", {}) for e in results["presets"].values())
-    for name, entry in results["presets"].items():
-        flops = _flops(entry)
-        if not flops:
-            continue
-        profiler = entry["train"].get("profiler_flops")
-        rows.append([f"`{name}`", entry["batch_size"], _num(flops["total"] / 1e9, 3),
-                     f"{flops['matmul_conv'] / flops['total']:.1%}",
-                     ", ".join(f"{k} {v / flops['total']:.0%}"
-                               for k, v in list(flops["by_type"].items())[:4])]
-                    + ([_num(profiler["total"] / 1e9, 3) if isinstance(profiler, dict) else "-"]
-                       if cross_check else [])
-                    + ["; ".join(flops.get("notes", [])) or "-"])
+    for name, entry, train, _, flops in _presets(results):
+        if flops:
+            total, profiler = flops["total"], train.get("profiler_flops")
+            rows.append([name, entry["batch_size"], _num(total / 1e9, 3),
+                         f"{flops['matmul_conv'] / total:.1%}",
+                         ", ".join(f"{k} {v / total:.0%}"
+                                   for k, v in list(flops["by_type"].items())[:4])]
+                        + ([_num(profiler["total"] / 1e9, 3) if isinstance(profiler, dict)
+                            else "-"] if check else [])
+                        + ["; ".join(flops.get("notes", [])) or "-"])
     return _section(
         "FLOPs per training step", "Counted from the traced graph of one `train_step` (see "
         "Methods)" + ("; this run used the former hand-written counter, cross-checked by the "
-                      "v1 profiler." if cross_check else "."), "",
-        _table(["preset", "batch", "GFLOP/step", "matmul+conv share", "largest op types"]
-               + (["v1 profiler GFLOP (top level only)"] if cross_check else []) + ["notes"],
-               rows))
+                      "v1 profiler." if check else "."),
+        header=["preset", "batch", "GFLOP/step", "matmul+conv share", "largest op types"]
+        + (["v1 profiler GFLOP (top level only)"] if check else []) + ["notes"], rows=rows)
 
 
 def memory_table(results):
     """Peak resident memory of each job."""
     rows = []
-    for name, entry in results["presets"].items():
-        train = entry.get("train", {})
+    for name, entry, train, _, _ in _presets(results):
         quality = [r["rss_peak_mb"] for r in entry.get("quality", {}).get("runs", [])
                    if r.get("rss_peak_mb")]
-        rows.append([f"`{name}`"] + [_num(train.get(k)) for k in (
-            "rss_after_import_mb", "rss_after_default_mb", "rss_peak_mb")]
-            + [_num(entry.get("export", {}).get("rss_peak_mb")),
-               _num(max(quality)) if quality else "-"])
+        rows.append([name, *(_num(train.get(k)) for k in (
+            "rss_after_import_mb", "rss_after_default_mb", "rss_peak_mb")),
+            _num(entry.get("export", {}).get("rss_peak_mb")), _num(max(quality, default=None))])
     return _section(
         "Peak memory (MB, `ru_maxrss`)", "`train` job: after imports / after the default "
         "configuration's training at the preset batch size / at the end (all configurations "
-        "alive). `export` and `quality` jobs: their peak.", "",
-        _table(["preset", "after imports", "training (preset batch)", "train job peak",
-                "export job peak", "quality job peak"], rows))
+        "alive). `export` and `quality` jobs: their peak.", header=[
+            "preset", "after imports", "training (preset batch)", "train job peak",
+            "export job peak", "quality job peak"], rows=rows)
 
 
 def latency_table(results):
     """Latency per call of every serving function in every format."""
     rows, errors = [], []
-    columns = [("keras", "float32"), ("saved_model", "float32"), ("tflite", "float32"),
-               ("tflite", "float16"), ("tflite", "int8")]
-    for name, entry in results["presets"].items():
+    for name, entry, *_ in _presets(results):
         export = entry.get("export", {})
         if "error" in export:
-            errors.append(f"- `{name}`: export job failed: {export['error'][:300]}")
+            errors.append(f"- {name}: export job failed: {export['error'][:300]}")
             continue
         cells = {}
         for r in export.get("rows", []):
             cells.setdefault(r["function"], {})[(r["format"], r["quantize"])] = r["latency_ms"]
-        rows += [[f"`{name}`", function] + [_num(by.get(c), 3) for c in columns]
+        rows += [[name, function, *(_num(by.get(c), 3) for c in LATENCY_COLUMNS)]
                  for function, by in sorted(cells.items())]
-        errors += [f"- `{name}` {q}: {e}" for q, e in export.get("errors", {}).items()]
-    return _section("Inference latency (ms per call, batch 1)", _table(
-        ["preset", "function", "Keras (tf.function)", "SavedModel", "TFLite float32",
-         "TFLite float16", "TFLite int8"], rows), *(["", "Not measured:", ""] + errors
-                                                    if errors else []))
+        errors += [f"- {name} {q}: {e}" for q, e in export.get("errors", {}).items()]
+    text = _section("Inference latency (ms per call, batch 1)", header=[
+        "preset", "function", "Keras (tf.function)", "SavedModel", "TFLite float32",
+        "TFLite float16", "TFLite int8"], rows=rows)
+    return "\n".join([text, "", "Not measured:", "", *errors]) if errors else text
 
 
 def quality_table(results):
     """The headline metric (median over seeds) at each training-time checkpoint."""
     rows = []
-    for name, entry in results["presets"].items():
+    for name, entry, *_ in _presets(results):
         if not entry.get("quality"):
             continue
         metric, runs = entry["headline_metric"], entry["quality"]["runs"]
         for seconds, metrics in entry["quality"]["summary"].items():
             values = metrics.get(metric, {})
-            rows.append([f"`{name}`", metric, int(float(seconds)), _num(values.get("median"), 2),
+            rows.append([name, metric, int(float(seconds)), _num(values.get("median"), 2),
                          ", ".join(_num(v, 2) for v in values.get("values", [])),
                          _num(metrics.get("images", {}).get("median"))])
         failed = [r["error"] for r in runs if "error" in r]
         if failed:
-            rows.append([f"`{name}`", metric, "-", f"{len(failed)} run(s) failed",
-                         failed[0][:200], "-"])
+            rows.append([name, metric, "-", f"{len(failed)} run(s) failed", failed[0][:200], "-"])
     return _section(
         "Quality against training time", "Lower is better for both metrics. Median over seeds "
         "(values per seed listed); images = steps x batch size (approximate: a numpy epoch "
-        "ends with one partial batch).", "",
-        _table(["preset", "metric", "training s", "median", "per seed", "images seen"], rows))
+        "ends with one partial batch).", header=[
+            "preset", "metric", "training s", "median", "per seed", "images seen"], rows=rows)
+
+
+def _profile_row(name, prof):
+    """The profile table's row of one preset and its findings bullet."""
+    traces, overhead, graph = prof["traces"], prof["overhead"], prof["graph"]
+    pyspy = prof.get("pyspy", {})  # runs before py-spy was dropped (docs/performance.md)
+    fit_ms, bare_ms = overhead["fit_seconds"] * 1e3, overhead["bare_seconds"] * 1e3
+    float_casts, fraction = len(graph["float_tensor_casts"]), overhead["overhead_fraction"]
+    row = [name, prof["batch_size"],
+           " / ".join("+".join(map(str, traces[c]["per_fit"]))
+                      for c in ("tfdata", "numpy", "tfdata_prebuilt")),
+           " / ".join(_num(traces[c]["first_fit_seconds"], 1)
+                      for c in ("tfdata", "tfdata_prebuilt")),
+           _num(fit_ms, 2), _num(bare_ms, 2), f"{fraction:.1%}",
+           " / ".join(f"{pyspy.get(k, 0):.0%}" for k in PYSPY_KINDS) + f" ({pyspy['samples']})"
+           if pyspy.get("samples") else pyspy.get("note", "-"),
+           ", ".join(f"{k} x{v}" for k, v in graph["casts"].items()) or "none", float_casts,
+           ", ".join(f"{k}: {v}" for k, v in graph["devices"].items())]
+    retraced = {c: t["per_fit"] for c, t in traces.items()
+                if any(n > 0 for n in t["per_fit"][1:]) or t["per_fit"][0] > 1}
+    placed = [d for d in graph["devices"] if not d.startswith("(unplaced")]
+    parts = ["retraced: " + ", ".join(f"{c} {'+'.join(map(str, v))}" for c, v in retraced.items())
+             if retraced else "`train_step` is traced once, in the first `fit`, and reused by "
+             "later calls with tf.data and numpy input alike (no retracing)",
+             f"`fit` takes {fit_ms:.2f} ms per step against {bare_ms:.2f} ms for the bare "
+             f"compiled step ({fraction:.1%} overhead)"]
+    if pyspy.get("samples"):
+        parts.append(f"the main thread waits in TensorFlow's executor for "
+                     f"{pyspy.get('executor', 0):.0%} of the samples and runs Python of the step "
+                     f"call and the fit loop for "
+                     f"{pyspy.get('step_python', 0) + pyspy.get('fit_loop_python', 0):.0%}")
+    parts += ["no float tensor is cast (the casts are integer and boolean counters)"
+              if float_casts == 0 else f"{float_casts} float tensors are cast",
+              "every op runs on the one default device, so no host-device copies"
+              if not placed else "ops are placed on " + ", ".join(placed)]
+    return row, f"- {name}: " + "; ".join(parts) + "."
 
 
 def profiling_section(results):
@@ -325,54 +351,21 @@ def profiling_section(results):
     for name, prof in results.get("profile", {}).items():
         if "error" in prof:
             rows.append([f"`{name}`", f"failed: {prof['error'][:200]}"] + [""] * 9)
-            continue
-        traces, overhead, graph = prof["traces"], prof["overhead"], prof["graph"]
-        pyspy, fit_ms, bare_ms = prof.get("pyspy", {}), overhead["fit_seconds"] * 1e3, \
-            overhead["bare_seconds"] * 1e3
-        float_casts = len(graph["float_tensor_casts"])
-        rows.append([
-            f"`{name}`", prof["batch_size"],
-            " / ".join("+".join(map(str, traces[c]["per_fit"]))
-                       for c in ("tfdata", "numpy", "tfdata_prebuilt")),
-            " / ".join(_num(traces[c]["first_fit_seconds"], 1)
-                       for c in ("tfdata", "tfdata_prebuilt")),
-            _num(fit_ms, 2), _num(bare_ms, 2), f"{overhead['overhead_fraction']:.1%}",
-            " / ".join(f"{pyspy.get(k, 0):.0%}" for k in ("executor", "step_python",
-                                                           "fit_loop_python", "other_python"))
-            + f" ({pyspy['samples']})" if pyspy.get("samples") else pyspy.get("note", "-"),
-            ", ".join(f"{k} x{v}" for k, v in graph["casts"].items()) or "none", float_casts,
-            ", ".join(f"{k}: {v}" for k, v in graph["devices"].items())])
-        retraced = {c: t["per_fit"] for c, t in traces.items()
-                    if any(n > 0 for n in t["per_fit"][1:]) or t["per_fit"][0] > 1}
-        placed = [d for d in graph["devices"] if not d.startswith("(unplaced")]
-        parts = ["retraced: " + ", ".join(f"{c} {'+'.join(map(str, v))}"
-                                          for c, v in retraced.items()) if retraced else
-                 "`train_step` is traced once, in the first `fit`, and reused by later calls "
-                 "with tf.data and numpy input alike (no retracing)",
-                 f"`fit` takes {fit_ms:.2f} ms per step against {bare_ms:.2f} ms for the bare "
-                 f"compiled step ({overhead['overhead_fraction']:.1%} overhead)"]
-        if pyspy.get("samples"):
-            parts.append(f"the main thread waits in TensorFlow's executor for "
-                         f"{pyspy.get('executor', 0):.0%} of the samples and runs Python of the "
-                         f"step call and the fit loop for "
-                         f"{pyspy.get('step_python', 0) + pyspy.get('fit_loop_python', 0):.0%}")
-        parts += ["no float tensor is cast (the casts are integer and boolean counters)"
-                  if float_casts == 0 else f"{float_casts} float tensors are cast",
-                  "every op runs on the one default device, so no host-device copies"
-                  if not placed else "ops are placed on " + ", ".join(placed)]
-        bullets.append(f"- `{name}`: " + "; ".join(parts) + ".")
+        else:
+            row, bullet = _profile_row(f"`{name}`", prof)
+            rows.append(row)
+            bullets.append(bullet)
+    table = [_table(["preset", "batch", "traces per fit: tf.data / numpy / optimizer prebuilt",
+                     "first fit s: default / prebuilt", "fit ms/step", "bare step ms/step",
+                     "fit overhead", "py-spy: executor / step Python / fit loop / other "
+                     "(samples)", "casts in step", "float tensor casts", "op devices"], rows)]
     return _section(
         "Profiling the hot train step",
         "`profile` job (see Methods): `train_step` traces per `fit` call, ms per step of `fit` "
         "against a bare loop of the compiled step, py-spy samples by where the main thread "
-        "was, the step graph's casts and op placement.", "",
-        *([_table(["preset", "batch", "traces per fit: tf.data / numpy / optimizer prebuilt",
-                   "first fit s: default / prebuilt", "fit ms/step", "bare step ms/step",
-                   "fit overhead", "py-spy: executor / step Python / fit loop / other (samples)",
-                   "casts in step", "float tensor casts", "op devices"], rows)] if rows else []),
-        "", "Findings (from the table above):", "",
-        *(bullets if any("error" not in p for p in results.get("profile", {}).values())
-          else ["- No profile job ran."]), "", PROFILING_NOTES)
+        "was, the step graph's casts and op placement.", *(table if rows else []),
+        "Findings (from the table above):", "\n".join(bullets or ["- No profile job ran."]),
+        PROFILING_NOTES).rstrip("\n") + "\n"
 
 
 def extra_sections(folder=EXTRA_SECTIONS):
@@ -383,8 +376,6 @@ def extra_sections(folder=EXTRA_SECTIONS):
 def write_extra_section(name, text):
     """Write the section `<name>.md` of a smaller tool, then re-render BENCHMARKS.md from
     the bench's BENCHMARKS.json (kept as it is); both written atomically."""
-    import json
-
     from keras_gen.core import safe_io
 
     root = EXTRA_SECTIONS.parents[2]
@@ -398,7 +389,6 @@ def render(results):
     sections = [header(results), summary(results), recommendations(results),
                 throughput(results), settings_table(results),
                 *([backends_table(results)] if results.get("backends") else []),
-                flops_table(results),
-                memory_table(results), latency_table(results), quality_table(results),
-                profiling_section(results), *extra_sections(), METHODS]
+                flops_table(results), memory_table(results), latency_table(results),
+                quality_table(results), profiling_section(results), *extra_sections(), METHODS]
     return "\n\n".join(sections) + "\n"
