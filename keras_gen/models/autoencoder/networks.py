@@ -10,6 +10,7 @@ import math
 import keras
 
 from keras_gen.core import validation
+from keras_gen.layers.transposed_conv import Conv2DTranspose
 
 
 def flat_size(shape):
@@ -97,7 +98,7 @@ def conv_decoder(x, filters, output_shape, kernel_size=3, activation="relu",
         `(batch, *output_shape)` tensor.
     """
     for i, f in enumerate(reversed(filters)):
-        x = keras.layers.Conv2DTranspose(f, kernel_size, strides=2, padding="same",
+        x = Conv2DTranspose(f, kernel_size, strides=2, padding="same",
                                          activation=activation, name=f"{name}_deconv_{i}")(x)
     height, width, channels = output_shape
     extra_h, extra_w = x.shape[1] - height, x.shape[2] - width

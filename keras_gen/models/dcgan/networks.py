@@ -12,6 +12,7 @@ import math
 import keras
 
 from keras_gen.layers.minibatch import MinibatchDiscrimination, MinibatchStdDev
+from keras_gen.layers.transposed_conv import Conv2DTranspose
 
 MINIBATCH_CHOICES = ("discrimination", "stddev", None)
 NORM_CHOICES = ("batch", "layer", None)
@@ -58,12 +59,12 @@ def build_generator(image_shape, latent_dim, filters=(128, 64), kernel_size=4, b
         x = keras.layers.BatchNormalization(momentum=BN_MOMENTUM, name=f"g_base_bn_{j}")(x)
         x = keras.layers.ReLU(name=f"g_base_relu_{j}")(x)
     for i, width_i in enumerate(filters[1:], start=1):
-        x = keras.layers.Conv2DTranspose(width_i, kernel_size, strides=2, padding="same",
+        x = Conv2DTranspose(width_i, kernel_size, strides=2, padding="same",
                                          use_bias=False, kernel_initializer=_init(seed, i),
                                          name=f"g_up_{i}")(x)
         x = keras.layers.BatchNormalization(momentum=BN_MOMENTUM, name=f"g_bn_{i}")(x)
         x = keras.layers.ReLU(name=f"g_relu_{i}")(x)
-    x = keras.layers.Conv2DTranspose(channels, kernel_size, strides=2, padding="same",
+    x = Conv2DTranspose(channels, kernel_size, strides=2, padding="same",
                                      kernel_initializer=_init(seed, steps), name="g_to_image")(x)
     extra_h, extra_w = h0 * 2 ** steps - height, w0 * 2 ** steps - width
     if extra_h or extra_w:
