@@ -43,29 +43,25 @@ JOBS = ("train", "export", "quality", "profile", "backends")
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
-    """How long and how often everything is measured (full run or `--quick`): timed blocks
-    per config (`repeats`, also the backends job's rounds) of `target_seconds`, batch sizes
-    as multiples of the preset's, quality checkpoints (s of training) and seeds, seconds per
-    subprocess, timed steps of one backends-job worker."""
+    """How long and how often everything is measured: the full run, or `--quick`'s."""
 
-    quick: bool
-    repeats: int
-    target_seconds: float
-    batch_factors: tuple
-    matmul_n: int
-    matmul_repeats: int
-    export_repeats: int
-    quality_checkpoints: tuple
-    quality_repeats: int
-    worker_timeout: int
+    quick: bool = False
+    repeats: int = 5                # timed blocks per training config; backends-job rounds
+    target_seconds: float = 2.0     # length of one timed block
+    batch_factors: tuple = (0.5, 1, 2, 4)  # batch sizes as multiples of the preset's
+    matmul_n: int = 2048
+    matmul_repeats: int = 9
+    export_repeats: int = 3
+    quality_checkpoints: tuple = (60, 120, 300, 600)  # seconds of training
+    quality_repeats: int = 3        # seeds
+    worker_timeout: int = 7200      # seconds per subprocess
     export_variants: tuple = EXPORT_VARIANTS
-    backend_steps: int = 128
+    backend_steps: int = 128        # timed steps of one backends-job worker
 
     @classmethod
     def for_mode(cls, quick):
-        if quick:
-            return cls(True, 3, 0.6, (1, 2), 1024, 5, 1, (5, 10, 20), 1, 1800, backend_steps=32)
-        return cls(False, 5, 2.0, (0.5, 1, 2, 4), 2048, 9, 3, (60, 120, 300, 600), 3, 7200)
+        return cls(True, 3, 0.6, (1, 2), 1024, 5, 1, (5, 10, 20), 1, 1800, backend_steps=32) \
+            if quick else cls()
 
 
 def git_commit(checkout=REPO):
@@ -80,7 +76,6 @@ def git_commit(checkout=REPO):
         return None
 
 
-# -- what is measured (presets from each spec's `bench` tuple) ----------------------------
 def headline_presets(job="speed"):
     """The presets whose spec's `bench` asks for `job`, in registry order."""
     from keras_gen import zoo
@@ -117,8 +112,7 @@ def batch_sizes(spec, settings):
 
 
 def default_settings(spec):
-    """`(jit_compile, steps_per_execution)` of the preset's compile recipe over its class's
-    `compile_defaults` (Keras' `jit_compile="auto"` is off on a CPU-only machine)."""
+    """`(jit_compile, steps_per_execution)` of the recipe over the class's defaults."""
     merged = spec.model_class.with_compile_defaults(spec.compile)
     return merged.get("jit_compile", "auto") is True, int(merged.get("steps_per_execution", 1))
 
@@ -142,7 +136,6 @@ def train_configs(spec, settings):
     return configs
 
 
-# -- workers (one subprocess each) ------------------------------------------------------
 def tiny_images(spec, n=256):
     """Random images shaped for the preset's tiny model (tests)."""
     import numpy as np
@@ -171,10 +164,9 @@ def train_worker(spec, settings, tiny=False, log=print):
 
     sample_peak(settings.matmul_repeats, 2)
     log(f"  matmul peak {peaks[0]['flops_per_second'] / 1e9:.1f} GFLOP/s")
-    flops = {}
-    for batch in batch_sizes(spec, settings):
-        flops[batch] = bench_flops.train_step_flops(bench_measure.build_model(spec, tiny), batch)
-        log(f"  batch {batch}: {flops[batch]['total'] / 1e9:.3f} GFLOP per step")
+    flops = {b: bench_flops.train_step_flops(bench_measure.build_model(spec, tiny), b)
+             for b in batch_sizes(spec, settings)}
+    log("  GFLOP per step: " + ", ".join(f"{b}: {f['total'] / 1e9:.3f}" for b, f in flops.items()))
     result["flops"] = {str(b): v for b, v in flops.items()}
     configs = train_configs(spec, settings)
     runners, errors = bench_measure.measure_throughput(
@@ -203,9 +195,7 @@ def export_worker(spec, settings, tiny=False, quantizations=None, log=print):
 
 
 def quality_worker(spec, settings, seed=0, tiny=False, log=print):
-    """The headline metric after each checkpoint of training time (one seed): trains through
-    `keras_gen.training` (the preset's recipe, its NaN guard), `pipeline.measure_at`
-    measuring at the checkpoints and ending the run."""
+    """The headline metric at each checkpoint of training time (`keras_gen.training`)."""
     import inspect
 
     import bench_measure
@@ -244,8 +234,7 @@ def profile_worker(spec, settings, tiny=False, log=print):
 
 
 def backends_worker(spec, settings, tiny=False, log=print):
-    """Images/s of plain `fit` on this process's Keras backend (preset batch size, compile
-    recipe over the family defaults): a warm-up `fit`, then one of `backend_steps` steps."""
+    """Images/s of a warm-up, then a timed `fit` on this process's Keras backend."""
     import bench_flops
     import bench_measure
     import keras
@@ -288,8 +277,7 @@ def run_worker(args):
 
 
 def spawn(kind, preset, settings, log_dir, seed=0, tiny=False, quantize=None, backend=None):
-    """Run one worker in a fresh Python process (`KERAS_BACKEND=backend` when given); its
-    JSON result or `{"error": ..., "log": ...}`."""
+    """One worker's JSON result from a fresh Python process, or `{"error", "log"}`."""
     stem = f"{preset}.{kind}.{quantize or seed}" + (f".{backend}" if backend else "")
     json_out, log_path = Path(log_dir) / f"{stem}.json", Path(log_dir) / f"{stem}.log"
     command = [sys.executable, "-X", "faulthandler", str(Path(__file__).resolve()), "--worker",
@@ -326,10 +314,8 @@ def failure_summary(log_text, code, seconds):
     return f"worker {how} after {seconds:.0f}s{where}"
 
 
-# -- analysis -----------------------------------------------------------------------------
 def compare_settings(train_result):
-    """Each non-default config at the preset batch size against the default: speedup (ratio
-    of medians), rounds won (paired by round) and whether it is recommended."""
+    """Each other config at the preset batch size against the default (paired rounds)."""
     rows = {r["label"]: r for r in train_result.get("throughput", [])}
     default = rows.get("default")
     if not default or not default["images_per_second"]:
@@ -369,9 +355,7 @@ def merge_exports(jobs):
 
 
 def compare_backends(specs, settings, log_dir, backends, tiny=False, log=print):
-    """Per preset, images/s of plain `fit` on each backend its class trains on: one fresh
-    worker per round and backend, the order alternating (tf, jax; jax, tf; ...); median,
-    min, max, the jax/tf ratio, and the matmul peak (median of every worker's products)."""
+    """Per preset, images/s on each backend its class trains on (alternating workers)."""
     presets, seconds = {}, []
     for spec in specs:
         runs = {b: [] for b in backends if b in spec.model_class.TRAINS_ON}
@@ -398,8 +382,7 @@ def compare_backends(specs, settings, log_dir, backends, tiny=False, log=print):
 
 
 def preset_entry(spec, train, export, quality_runs=None):
-    """One preset's part of the results: the jobs' outputs, the settings comparison and
-    the median (over seeds) of every quality metric at every checkpoint."""
+    """One preset's jobs, its settings comparison and quality medians over seeds."""
     entry = {"family": spec.family,
              "batch_size": train.get("batch_size", spec.fit.get("batch_size")),
              "headline_metric": spec.headline_metric, "train": train,
@@ -415,7 +398,6 @@ def preset_entry(spec, train, export, quality_runs=None):
     return entry
 
 
-# -- the run ------------------------------------------------------------------------------
 def new_results(command, settings, missing):
     """The result dict before any preset: command, settings, machine, load average."""
     from machine import machine_info
@@ -435,9 +417,7 @@ def finish_results(results):
 
 
 def merge_quality(results, sources):
-    """A copy of `results` with each preset's `quality` taken from `sources` (other runs'
-    result dicts; a preset `results` lacks is added), and each source's command, time
-    span, commit and load averages in `quality_sources` (the report names them)."""
+    """A copy of `results` with the presets' `quality` (and `quality_sources`) of `sources`."""
     merged = copy.deepcopy(results)
     merged["quality_sources"] = []
     for source in sources:
@@ -455,7 +435,7 @@ def merge_quality(results, sources):
 
 
 def write_report(results, out):
-    """Write the markdown report to `out` and the JSON next to it, each atomically."""
+    """The markdown report at `out` and the JSON next to it, each written atomically."""
     from keras_gen.core.safe_io import atomic_path
 
     out = Path(out)

@@ -1,9 +1,5 @@
-"""FLOPs of one traced train step by TensorFlow's own count, and the float32 matmul peak.
-
-What is counted, what TensorFlow does not count and the two things added here (the
-functions loops, branches and calls hold; strided convolution gradients): see
-docs/performance.md ("FLOPs per step").
-"""
+"""FLOPs of one traced train step by TensorFlow's own count (plus the functions ops hold and
+strided convolution gradients: docs/performance.md), and the float32 matmul peak."""
 
 import collections
 import statistics
@@ -18,8 +14,7 @@ LOOPS, BRANCHES = ("While", "StatelessWhile"), ("If", "StatelessIf", "Case", "St
 
 
 def train_step_function(model, batch_size):
-    """Concrete function of one `model.train_step` on a float32 batch (traced, never run);
-    the optimizer is built first, so tracing creates no variables."""
+    """One `model.train_step` traced on a float32 batch (the optimizer built first)."""
     import tensorflow as tf
 
     optimizer = getattr(model, "optimizer", None)
@@ -31,8 +26,7 @@ def train_step_function(model, batch_size):
 
 
 def profiler_flops(graph):
-    """`Counter({op type: FLOPs})` of one graph's own ops: `tf.compat.v1.profiler.profile`
-    with `ProfileOptionBuilder.float_operation()` (the "op" view nests the op types)."""
+    """`Counter({op type: FLOPs})` of one graph's own ops by the v1 profiler's "op" view."""
     import tensorflow as tf
 
     builder = tf.compat.v1.profiler.ProfileOptionBuilder
@@ -57,9 +51,8 @@ def _static_int(tensor):
 
 
 def graph_flops(graph, outer=()):
-    """`(by_type, notes)` of `graph` and of the functions its ops hold: a `While` body
-    `maximum_iterations` times, an `If` / `Case` its most expensive branch, a call its
-    function; the two convolution gradients counted as their forward convolution."""
+    """`(by_type, notes)` of `graph` and the functions its ops hold (a `While` body its trip
+    count times, a branch op its largest branch); conv gradients as their forward conv."""
     graphs, notes = (*outer, graph), []
     by_type = collections.Counter({k: v for k, v in profiler_flops(graph).items()
                                    if k not in BACKPROP_CONV})
@@ -104,12 +97,8 @@ def train_step_flops(model, batch_size):
 
 
 def matmul_peak(n=2048, repeats=7, warmup=2):
-    """The float32 matmul rate: FLOP/s of `(n, n) @ (n, n)` (2 n^3 FLOPs) in a tf.function.
-
-    Returns:
-        dict: `n`, `flops_per_matmul`, `seconds` (per repeat), `flops_per_second`
-        (median), `best_flops_per_second`.
-    """
+    """FLOP/s of `(n, n) @ (n, n)` float32 (2 n^3 FLOPs) in a tf.function: `n`,
+    `flops_per_matmul`, `seconds` per repeat, median and best `flops_per_second`."""
     import tensorflow as tf
 
     rng = np.random.default_rng(0)
@@ -118,8 +107,7 @@ def matmul_peak(n=2048, repeats=7, warmup=2):
     for _ in range(warmup):
         product(a, b).numpy()
     seconds = []
-    for _ in range(repeats):
-        start = time.perf_counter()
+    for start in (time.perf_counter() for _ in range(repeats)):
         product(a, b).numpy()
         seconds.append(time.perf_counter() - start)
     flops = 2 * n ** 3

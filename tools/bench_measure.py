@@ -65,7 +65,6 @@ def make_dataset(x, batch_size, cache=True, prefetch=True, seed=0):
     return dataset.prefetch(tf.data.AUTOTUNE) if prefetch else dataset
 
 
-# -- throughput -------------------------------------------------------------------------
 @dataclasses.dataclass(frozen=True)
 class TrainConfig:
     """One way of training a preset (`pipeline`: a key of `PIPELINES`)."""
@@ -98,12 +97,10 @@ class ThroughputRunner:
         ends, batch = [], self.config.batch_size
         clock = keras.callbacks.LambdaCallback(
             on_train_batch_end=lambda step, logs: ends.append((step, time.perf_counter())))
-        if self.dataset is None:
-            self.model.fit(self.x[:steps * batch], batch_size=batch, epochs=1, shuffle=True,
-                           verbose=0, callbacks=[clock])
-        else:
-            self.model.fit(self.dataset, epochs=1, steps_per_epoch=steps, shuffle=False,
-                           verbose=0, callbacks=[clock])
+        data = {"x": self.x[:steps * batch], "batch_size": batch, "shuffle": True} \
+            if self.dataset is None else {"x": self.dataset, "steps_per_epoch": steps,
+                                          "shuffle": False}
+        self.model.fit(**data, epochs=1, verbose=0, callbacks=[clock])
         (first_step, first_time), (last_step, last_time) = ends[0], ends[-1]
         if last_step <= first_step:
             raise ValueError("need at least two train-function calls to time a fit.")
@@ -146,16 +143,9 @@ def _round_up(value, multiple):
 
 def measure_throughput(spec, configs, x, repeats=5, target_seconds=2.0, tiny=False, seed=0,
                        after_first=None, between_rounds=None, log=print):
-    """Images/s of each config: the median of `repeats` interleaved timed blocks.
-
-    All configs are built and warmed up first (`after_first()` runs after the
-    first); then each round fits one block of every config in turn (and calls
-    `between_rounds()`), so a change of load hits all alike. A config that
-    fails to build or train (e.g. XLA refusing an op) is reported, not fatal.
-
-    Returns:
-        `(runners, errors)`: runners by label and `{label: error message}`.
-    """
+    """`(runners by label, {label: error})`: every config built and warmed up (then
+    `after_first()`), then `repeats` rounds of one block each (then `between_rounds()`);
+    a config that fails (e.g. XLA refusing an op) is reported, not fatal."""
     runners, errors = {}, {}
     for index, config in enumerate(configs):
         try:
@@ -179,16 +169,10 @@ def measure_throughput(spec, configs, x, repeats=5, target_seconds=2.0, tiny=Fal
     return runners, errors
 
 
-# -- export latency -----------------------------------------------------------------------
 def measure_export(spec, representative_data, repeats=1, tiny=False, seed=0,
                    quantizations=QUANTIZATIONS, log=print):
-    """Latency per call (batch 1) of every serving function in every format, via
-    `kg.export.export` (each reports the median of 30 calls), median over `repeats`.
-
-    Returns:
-        dict: `rows` (function, format, quantize, `latency_ms`, `samples_ms`,
-        `size_bytes`, `max_abs_diff`) and `errors` (`{quantization: message}`).
-    """
+    """`rows`: latency per call (batch 1) of every serving function in every format by
+    `kg.export.export`, median over `repeats`; `errors`: `{quantization: message}`."""
     from keras_gen import export
 
     model = build_model(spec, tiny=tiny, seed=seed, compiled=False)
@@ -222,14 +206,10 @@ def measure_export(spec, representative_data, repeats=1, tiny=False, seed=0,
     return {"rows": rows, "errors": errors}
 
 
-# -- profile of the hot train step --------------------------------------------------------
 def count_traces(spec, x, batch_size, fits=3, steps=6, tiny=False):
-    """Traces of `train_step` in each of `fits` fit calls, and the first call's seconds.
-
-    Cases (a fresh model each): `tfdata_prebuilt` (optimizer built before the
-    first fit; run first, so warm caches cannot favour it), `tfdata`, `numpy`.
-    Python in `train_step` runs only while Keras traces it, so a wrapper counts.
-    """
+    """Traces of `train_step` (a wrapper runs only while Keras traces) in each of `fits` fit
+    calls and the first call's seconds, a fresh model per case; the optimizer built up
+    front first (so warm caches cannot favour it), then `tfdata` and `numpy` input."""
     result = {}
     for case in ("tfdata_prebuilt", "tfdata", "numpy"):
         model = build_model(spec, tiny=tiny)
@@ -241,40 +221,13 @@ def count_traces(spec, x, batch_size, fits=3, steps=6, tiny=False):
         per_fit, first_seconds = [], None
         for _ in range(fits):
             before, start = len(traces), time.perf_counter()
-            if case == "numpy":
-                model.fit(x, batch_size=batch_size, epochs=1, verbose=0)
-            else:
-                model.fit(make_dataset(x, batch_size), steps_per_epoch=steps, epochs=1,
-                          verbose=0, shuffle=False)
+            model.fit(**({"x": x, "batch_size": batch_size} if case == "numpy" else {
+                "x": make_dataset(x, batch_size), "steps_per_epoch": steps, "shuffle": False}),
+                epochs=1, verbose=0)
             first_seconds = first_seconds or time.perf_counter() - start
             per_fit.append(len(traces) - before)
         result[case] = {"per_fit": per_fit, "first_fit_seconds": first_seconds}
     return result
-
-
-def step_overhead(runner, spec, x, steps=30, repeats=5, tiny=False):
-    """Seconds per step of `fit` (the runner's tf.data blocks) against the same compiled
-    `train_step` in a bare loop on one fixed batch (the difference: iterator, Keras' step
-    wrapper, callbacks)."""
-    import tensorflow as tf
-
-    batch_size = runner.config.batch_size
-    step = tf.function(build_model(spec, tiny=tiny).train_step)
-    batch = tf.constant(np.asarray(x[:batch_size], "float32"))
-    for _ in range(2):
-        step(batch)
-    fit_times, bare_times = [], []
-    for _ in range(repeats):
-        fit_times.append(batch_size / runner.fit_block(steps))
-        start = time.perf_counter()
-        for _ in range(steps):
-            logs = step(batch)
-        float(logs[next(iter(logs))])  # wait for the last step
-        bare_times.append((time.perf_counter() - start) / steps)
-    fit_seconds, bare_seconds = statistics.median(fit_times), statistics.median(bare_times)
-    return {"fit_seconds": fit_seconds, "bare_seconds": bare_seconds,
-            "overhead_fraction": (fit_seconds - bare_seconds) / fit_seconds,
-            "fit_samples": fit_times, "bare_samples": bare_times}
 
 
 def graph_report(spec, batch_size, tiny=False):
@@ -299,15 +252,33 @@ def graph_report(spec, batch_size, tiny=False):
 
 
 def profile_preset(spec, settings, x, tiny=False, log=print):
-    """Traces, graph and per-step overhead at the preset batch size."""
-    batch = int(spec.fit.get("batch_size", 32))
-    result = {"preset": spec.name, "batch_size": batch,
-              "traces": count_traces(spec, x, batch, tiny=tiny),
-              "graph": graph_report(spec, batch, tiny=tiny)}
+    """Traces and graph at the preset batch size, and seconds per step of `fit` (tf.data
+    blocks) against the same compiled `train_step` in a bare loop on one fixed batch (the
+    difference: iterator, Keras' step wrapper, callbacks)."""
+    import tensorflow as tf
+
+    batch_size, steps = int(spec.fit.get("batch_size", 32)), 10 if settings.quick else 30
+    result = {"preset": spec.name, "batch_size": batch_size,
+              "traces": count_traces(spec, x, batch_size, tiny=tiny),
+              "graph": graph_report(spec, batch_size, tiny=tiny)}
     log(f"  traces {result['traces']}")
-    runner = ThroughputRunner(spec, TrainConfig("default", batch), x, tiny=tiny)
+    runner = ThroughputRunner(spec, TrainConfig("default", batch_size), x, tiny=tiny)
     runner.warm_up(settings.target_seconds)
-    result["overhead"] = step_overhead(runner, spec, x, steps=10 if settings.quick else 30,
-                                       repeats=settings.repeats, tiny=tiny)
-    log(f"  overhead {result['overhead']['overhead_fraction']:.1%}")
+    step = tf.function(build_model(spec, tiny=tiny).train_step)
+    batch = tf.constant(np.asarray(x[:batch_size], "float32"))
+    for _ in range(2):
+        step(batch)
+    fit_times, bare_times = [], []
+    for _ in range(settings.repeats):
+        fit_times.append(batch_size / runner.fit_block(steps))
+        start = time.perf_counter()
+        for _ in range(steps):
+            logs = step(batch)
+        float(logs[next(iter(logs))])  # wait for the last step
+        bare_times.append((time.perf_counter() - start) / steps)
+    fit, bare = statistics.median(fit_times), statistics.median(bare_times)
+    result["overhead"] = {"fit_seconds": fit, "bare_seconds": bare,
+                          "overhead_fraction": (fit - bare) / fit, "fit_samples": fit_times,
+                          "bare_samples": bare_times}
+    log(f"  overhead {(fit - bare) / fit:.1%}")
     return result
