@@ -17,6 +17,8 @@ Elsewhere, and for options the fast path does not cover (dilation,
 configs are those of `keras.layers.Conv2DTranspose`.
 """
 
+import functools
+
 import keras
 from keras import ops
 
@@ -44,6 +46,7 @@ def _tap_sum(x, kernel, strides, padding):
     return full[:, top:top + out_h, left:left + out_w]
 
 
+@functools.cache
 def _fast_conv_transpose(strides, padding):
     """`f(x, kernel)`: Keras' JAX transposed convolution, its kernel gradient by taps."""
     import jax

@@ -44,8 +44,6 @@ def _stateless_on_jax(step, with_optimizer):
     first and wants `(logs, new_state)`, which `autodiff_jax.stateless_step`
     provides. Other backends call it with `data` alone, unchanged.
     """
-    if getattr(step, "runs_stateless_on_jax", False):
-        return step
 
     @functools.wraps(step)
     def run(self, *args):
@@ -53,11 +51,9 @@ def _stateless_on_jax(step, with_optimizer):
             return step(self, *args)
         from keras_gen.core import autodiff_jax
 
-        self.check_trains_on_backend()
         state, data = args
         return autodiff_jax.stateless_step(self, step, state, data, with_optimizer)
 
-    run.runs_stateless_on_jax = True
     return run
 
 
@@ -153,8 +149,8 @@ class GenerativeModel(keras.Model):
     def check_trains_on_backend(self):
         """Raise `NotImplementedError` unless this family runs on Keras' backend.
 
-        Called when a model is made (and by `fit`), so a family that does not
-        run on JAX yet says so before anything is traced.
+        Called when a model is made (Keras' backend is fixed per process), so a
+        family that does not run on JAX yet says so before anything is traced.
         """
         backend = keras.backend.backend()
         if backend not in self.TRAINS_ON:
@@ -272,7 +268,6 @@ class GenerativeModel(keras.Model):
         value check raises `kg.data.checks.InputCheckError` naming it. The
         progress bar is `kg.progress_bar.StepProgressBar` (never "8/7").
         """
-        self.check_trains_on_backend()
         if isinstance(x, tuple) and 2 <= len(x) <= 3 and y is None and hasattr(x[0], "shape"):
             if len(x) == 3:
                 kwargs.setdefault("sample_weight", x[2])
