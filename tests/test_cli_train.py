@@ -44,11 +44,12 @@ def test_bad_flags_and_unknown_preset(tmp_path, capsys):
 
 
 def test_fit_recipe_overrides():
-    kwargs, callbacks, supervised = kg.zoo.get("dcgan").fit_arguments(epochs=3, batch_size=8)
+    spec = kg.zoo.get("dcgan")
+    kwargs, callbacks, supervised = spec.fit_arguments(epochs=3, batch_size=8)
     assert kwargs["epochs"] == 3 and kwargs["batch_size"] == 8
-    assert supervised is False
-    [limit] = callbacks  # the recipe's 10-minute budget (the floor of issue #6)
-    assert isinstance(limit, kg.callbacks.TimeLimit) and limit.minutes == 10
+    assert supervised is False and callbacks == []  # epochs replace the image budget
+    kwargs, [budget], _ = spec.fit_arguments(examples=4000)
+    assert kwargs["epochs"] == 30 and budget.images == 120_000  # the recipe: 120 kimg
 
 
 def test_train_under_a_mirrored_strategy(tmp_path, capsys):

@@ -16,8 +16,11 @@ preset folder `DIR/<preset>` (adopt it into the catalogue with
 `python tools/train_zoo.py NAME --compact --source DIR/NAME`). Exits with
 status 1 when a floor fails (never with --quick).
 
-A floor's time bound is wall-clock time on the reference machine (2 cores):
-run floors on an otherwise idle machine; the report records the load.
+A floor's time bound is wall-clock time on the reference machine (2 cores,
+`REFERENCE_PEAK_GFLOPS` in keras_gen/training/floors.py); the float32 matmul
+peak is measured first and a slower machine gets a proportionally longer bound.
+The recipes count images, so a busy or slow machine trains the same model,
+only later; the report records the peak and the load.
 """
 
 import argparse
@@ -88,12 +91,18 @@ def main(argv=None):
                      f"{', '.join(s.name for s in with_floor)}.")
     out = Path(args.out)
     command = "python tools/floors.py " + " ".join(shlex.quote(a) for a in argv)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import bench_flops
+
+    peak = bench_flops.matmul_peak()["flops_per_second"] / 1e9
+    print(f"float32 matmul peak: {peak:.0f} GFLOP/s (time bounds x "
+          f"{floors.time_scale(peak):.2f})", flush=True)
     failed = []
     for spec in specs:
         print(f"== floor of {describe(spec)}", flush=True)
         try:
             report, model = floors.run_floor(spec, seed=args.seed, quick=args.quick,
-                                             verbose=args.verbose,
+                                             verbose=args.verbose, peak_gflops=peak,
                                              images_dir=out / "images" / "floors")
         except training.NonFiniteError as error:
             print(f"floors: {spec.name}: {error}", file=sys.stderr)

@@ -12,7 +12,7 @@ _PRESETS = {}
 _ALIASES = {}
 
 
-FIT_TOOL_KEYS = ("callbacks", "supervised", "minutes")
+FIT_TOOL_KEYS = ("callbacks", "supervised", "minutes", "kimg")
 BENCH_JOBS = ("speed", "quality", "profile")  # the tools/bench.py jobs a spec may ask for
 
 RELATIONS = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
@@ -82,9 +82,12 @@ class PresetSpec:
         compile: keyword arguments for `model.compile` (defaults when empty).
         fit: training recipe used by `tools/train_zoo.py` and `keras-gen
             train`: `model.fit` arguments (`epochs`, `batch_size`, ...) plus
-            three tool keys: "callbacks" (a callable returning a list of
-            callbacks), "supervised" (fit on `(x, labels)`) and "minutes" (a
-            wall-clock budget, enforced by `kg.callbacks.TimeLimit`).
+            four tool keys: "callbacks" (a callable returning a list of
+            callbacks), "supervised" (fit on `(x, labels)`), "kimg" (the
+            thousands of training images the recipe trains on, whatever the
+            machine: `kg.callbacks.ImageBudget`) and "minutes" (a wall-clock
+            budget, enforced by `kg.callbacks.TimeLimit`; a slower machine
+            trains fewer images in it, so the shipped GAN recipes use "kimg").
         aliases: short names, e.g. ("vae",).
         description: one line for `kg.zoo.list()`.
         search_space: optional `fn(hp) -> dict` of overrides for tuning; the
@@ -144,13 +147,21 @@ class PresetSpec:
         config.update({k: v for k, v in overrides.items() if v is not None})
         return self.model_class(**config)
 
-    def fit_arguments(self, epochs=None, batch_size=None):
+    def fit_arguments(self, epochs=None, batch_size=None, examples=None):
         """`(fit kwargs, callbacks, supervised)` of the recipe, with overrides.
 
-        A "minutes" budget adds a `kg.callbacks.TimeLimit`: training ends at
-        the recipe's epochs or when the budget is spent, whichever is first.
+        A "kimg" recipe runs the epochs that `kimg * 1000` images of a dataset
+        of `examples` need, with a `kg.callbacks.ImageBudget` ending the last
+        one at the budget; an `epochs` override replaces the image budget. A
+        "minutes" budget adds a `kg.callbacks.TimeLimit`: training ends at the
+        recipe's epochs or when the budget is spent, whichever is first.
+
+        Raises:
+            ValueError: a "kimg" recipe without `examples`.
         """
-        from keras_gen.core.time_limit import TimeLimit  # imports Keras: only when training
+        # imports Keras: only when training
+        from keras_gen.core.image_budget import ImageBudget
+        from keras_gen.core.time_limit import TimeLimit
 
         recipe = dict(self.fit)
         make_callbacks = recipe.get("callbacks")
@@ -161,10 +172,17 @@ class PresetSpec:
         if recipe.get("minutes") is not None:
             callbacks.append(TimeLimit(recipe["minutes"]))
         kwargs = {k: v for k, v in recipe.items() if k not in FIT_TOOL_KEYS}
-        if epochs is not None:
-            kwargs["epochs"] = epochs
         if batch_size is not None:
             kwargs["batch_size"] = batch_size
+        if epochs is not None:
+            kwargs["epochs"] = epochs
+        elif recipe.get("kimg") is not None:
+            if not examples:
+                raise ValueError(f"{self.name}: a recipe of {recipe['kimg']} kimg needs the "
+                                 f"number of training examples, got {examples!r}.")
+            images = int(round(1000 * recipe["kimg"]))
+            kwargs["epochs"] = ImageBudget.epochs_for(images, examples)
+            callbacks.append(ImageBudget(images, int(examples), kwargs.get("batch_size", 32)))
         return kwargs, callbacks, bool(recipe.get("supervised", False))
 
 

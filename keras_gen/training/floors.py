@@ -14,6 +14,10 @@ from keras_gen.training import pipeline
 
 QUICK_EXAMPLES = 256  # a --quick run: one epoch on this many examples checks the runner only
 TIME_TOLERANCE = 1.05  # a TimeLimit ends training at the first batch past the budget
+# Float32 matmul peak (GFLOP/s, `tools/bench_flops.py matmul_peak`) of the reference
+# machine the floors' time bounds are stated for; a slower machine gets a
+# proportionally longer bound (the image-counted recipes train the same images).
+REFERENCE_PEAK_GFLOPS = 291.0
 
 
 def reference_value(bound, metrics, spec):
@@ -34,8 +38,17 @@ def reference_value(bound, metrics, spec):
     return float(reference), repr(reference)
 
 
-def check(spec, metrics, seconds):
-    """`[{"floor", "measured", "relation", "bound", "passed"}]`: one row per bound and for time."""
+def time_scale(peak_gflops):
+    """How much longer than the reference machine a machine of `peak_gflops` may train (>= 1)."""
+    return max(1.0, REFERENCE_PEAK_GFLOPS / float(peak_gflops)) if peak_gflops else 1.0
+
+
+def check(spec, metrics, seconds, peak_gflops=None):
+    """`[{"floor", "measured", "relation", "bound", "passed"}]`: one row per bound and for time.
+
+    The time bound is `Floor.minutes` on the reference machine, scaled by
+    `time_scale(peak_gflops)` on a slower one (none when the peak is unknown).
+    """
     floor = spec.floor
     rows = []
     for bound in floor.bounds:
@@ -48,8 +61,10 @@ def check(spec, metrics, seconds):
                      "relation": bound.relation, "bound": value,
                      "passed": bound.holds(measured, value)})
     if floor.minutes is not None:
-        limit = 60.0 * floor.minutes * TIME_TOLERANCE
-        rows.append({"floor": f"training seconds <= {60 * floor.minutes:g} (+5%)",
+        scale = time_scale(peak_gflops)
+        limit = 60.0 * floor.minutes * TIME_TOLERANCE * scale
+        scaled = f" x {scale:.2f} (peak {peak_gflops:.0f} GFLOP/s)" if scale > 1 else ""
+        rows.append({"floor": f"training seconds <= {60 * floor.minutes:g} (+5%){scaled}",
                      "measured": float(seconds), "relation": "<=", "bound": limit,
                      "passed": seconds <= limit})
     return rows
@@ -61,7 +76,7 @@ def machine():
             "load_average_1min": os.getloadavg()[0]}
 
 
-def run_floor(spec, seed=0, quick=False, verbose=2, images_dir=None):
+def run_floor(spec, seed=0, quick=False, verbose=2, images_dir=None, peak_gflops=None):
     """Train `spec` by its recipe and measure it against its floor; returns `(report, model)`.
 
     With `quick`, one epoch on `QUICK_EXAMPLES` examples: the report is made
@@ -82,14 +97,16 @@ def run_floor(spec, seed=0, quick=False, verbose=2, images_dir=None):
     model = pipeline.build(spec)
     run = pipeline.train(spec, model, x, labels, epochs=1 if quick else None, verbose=verbose)
     metrics = pipeline.evaluate(run)
-    rows = check(spec, metrics, run.seconds)
+    rows = check(spec, metrics, run.seconds, peak_gflops)
     report = {
         "preset": spec.name, "quick": bool(quick), "seed": seed, "doc": spec.floor.doc,
         "training_seconds": round(run.seconds, 1), "epochs_run": run.epochs_run,
+        "images_seen": int(run.images_seen), "kimg": spec.fit.get("kimg"),
         "training_examples": run.examples,
         "stopped_by_time_limit": run.stopped_by_time_limit,
         "metrics": metrics, "floors": rows, "passed": all(r["passed"] for r in rows),
-        "machine": machine(), "versions": pipeline.versions(),
+        "machine": {**machine(), "matmul_peak_gflops": peak_gflops},
+        "versions": pipeline.versions(),
     }
     if images_dir is not None:
         report["pictures"] = [str(picture(model, spec, images_dir))]

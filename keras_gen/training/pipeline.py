@@ -65,6 +65,14 @@ class TrainingRun:
         limits = [c for c in self.callbacks if isinstance(c, TimeLimit)]
         return limits[0].stopped_early if limits else None
 
+    @property
+    def images_seen(self):
+        """Training images seen: an `ImageBudget`'s count, else epochs times examples."""
+        from keras_gen.core.image_budget import ImageBudget
+
+        budgets = [c for c in self.callbacks if isinstance(c, ImageBudget)]
+        return budgets[0].images_seen if budgets else self.epochs_run * self.examples
+
 
 def training_data(spec, limit=None, like=None):
     """The training split of `spec.data` as `(x, labels)` (the first `limit` examples).
@@ -136,7 +144,8 @@ def train(spec, model, x, labels=None, epochs=None, batch_size=None, callbacks=(
     from keras_gen.callbacks import DivergenceGuard
     from keras_gen.core.time_limit import TimeLimit
 
-    fit_kwargs, recipe_callbacks, supervised = spec.fit_arguments(epochs, batch_size)
+    examples = len(x) if hasattr(x, "__len__") else None
+    fit_kwargs, recipe_callbacks, supervised = spec.fit_arguments(epochs, batch_size, examples)
     if supervised and labels is None:
         raise ValueError(f"{spec.name}: the recipe is supervised but its data "
                          f"{spec.data.get('name')!r} has no labels.")
@@ -146,10 +155,13 @@ def train(spec, model, x, labels=None, epochs=None, batch_size=None, callbacks=(
             recipe_callbacks.append(TimeLimit(minutes))
     guard = DivergenceGuard(verbose=1)
     all_callbacks = recipe_callbacks + list(callbacks) + [guard]
-    examples = len(x) if hasattr(x, "__len__") else 0
+    examples = examples or 0
     epochs_text = "" if fit_kwargs.get("epochs") == UNTIL_BUDGET else \
         f"{fit_kwargs.get('epochs', 1)} epochs"
     minutes_text = "" if minutes in ("recipe", None) else f"{minutes} minutes"
+    kimg = spec.fit.get("kimg") if epochs is None else None
+    if kimg is not None:
+        epochs_text = f"{kimg:g} kimg ({epochs_text})"
     budget = " or ".join(t for t in (epochs_text, minutes_text) if t) or "until a callback stops"
     print(f"== {spec.name}: {type(model).__name__}, {model.count_params():,} parameters, "
           f"{examples} training examples of {source or spec.data.get('name')}, {budget}",
@@ -286,6 +298,7 @@ def metadata(run, seed, command, data=None, **extra):
     recipe = json_safe(spec.fit)
     recipe["epochs"] = run.fit_kwargs.get("epochs", recipe.get("epochs"))
     recipe["epochs_run"] = run.epochs_run
+    recipe["images_seen"] = int(run.images_seen)
     if run.stopped_by_time_limit is not None:
         recipe["stopped_by_time_limit"] = run.stopped_by_time_limit
     return json_safe({

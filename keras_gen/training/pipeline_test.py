@@ -49,6 +49,18 @@ def test_the_wall_clock_budget(minutes, limited):
     assert (run.stopped_by_time_limit is True) if limited else run.stopped_by_time_limit is None
 
 
+def test_a_recipe_counted_in_images_trains_that_many_and_says_so():
+    spec = dataclasses.replace(_spec(), fit={"kimg": 0.16, "batch_size": 32},
+                               compile={"steps_per_execution": 1})
+    x, _ = training.training_data(spec, limit=64)
+    model = training.build(spec)
+    run = training.train(spec, model, x, verbose=0)
+    assert run.epochs_run == 3 and run.images_seen == 160  # 64 + 64 + 32: one step cut
+    assert int(model.optimizer.iterations.numpy()) == 5
+    meta = training.metadata(run, seed=0, command="test")
+    assert meta["fit"]["kimg"] == 0.16 and meta["fit"]["images_seen"] == 160
+
+
 def test_divergence_and_non_finite_metrics_are_refused():
     spec = _spec()
     x, _ = training.training_data(spec, limit=64)

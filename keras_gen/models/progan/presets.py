@@ -26,7 +26,7 @@ register_presets(
                      "phase_images": 8},
         data=dict(recipes.DATA),
         compile={},
-        fit=recipes.fit_recipe(minutes=30),  # the quality floor's budget
+        fit=recipes.fit_recipe(kimg=400),  # 100 epochs of the 4,000 digits
         aliases=("progan",),
         description="Progressive GAN grown 4x4 -> 32x32 on MNIST digits padded to 32",
         search_space=search_space,

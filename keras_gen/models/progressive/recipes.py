@@ -1,21 +1,21 @@
 """What the progressive presets (ProGAN, StyleGAN) share: growth recipe, search space.
 
 Both presets grow 4x4 -> 32x32 on the MNIST digits padded to 32: six phases of
-`PHASE_IMAGES` (30,000 images), then they stay at 32x32 until their time
-budget (the quality floors: 30 minutes for ProGAN, 60 for StyleGAN, on 2
-cores) or `EPOCHS` epochs of the 4,000 digits (430,000 images) end training.
+`PHASE_IMAGES` (30,000 images), then they train at 32x32 until their recipe's
+image budget ("kimg": thousands of images; 400 for ProGAN, 432 for StyleGAN,
+what their shipped weights were trained on) is spent. A budget in images
+trains the same model on any machine; the time it took is reported beside it.
 `python tools/floors.py progan stylegan` runs exactly this recipe against their floors.
 """
 
 PHASE_IMAGES = 5_000
-EPOCHS = 108
 BATCH_SIZE = 32
 DATA = {"name": "mnist", "size": 32}
 
 
-def fit_recipe(minutes):
-    """The `PresetSpec.fit` of a progressive preset with a `minutes` budget."""
-    return {"epochs": EPOCHS, "batch_size": BATCH_SIZE, "minutes": minutes}
+def fit_recipe(kimg):
+    """The `PresetSpec.fit` of a progressive preset trained on `kimg` thousand images."""
+    return {"kimg": kimg, "batch_size": BATCH_SIZE}
 
 
 def width_search_space(hp):

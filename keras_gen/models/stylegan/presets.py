@@ -28,7 +28,7 @@ register_presets(
                      "filters": [8, 8], "phase_images": 8},
         data=dict(recipes.DATA),
         compile={},
-        fit=recipes.fit_recipe(minutes=60),  # the quality floor's budget
+        fit=recipes.fit_recipe(kimg=432),  # 108 epochs of the 4,000 digits
         aliases=("stylegan",),
         description="StyleGAN (mapping, modulated synthesis, noise, mixing, truncation) "
                     "grown 4x4 -> 32x32 on MNIST digits padded to 32",
