@@ -16,7 +16,6 @@ _loader = importlib.util.spec_from_file_location("bench", TOOLS / "bench.py")
 bench = importlib.util.module_from_spec(_loader)
 _loader.loader.exec_module(bench)  # puts tools/ on sys.path for its helpers
 import bench_flops  # noqa: E402
-import bench_measure  # noqa: E402
 import bench_report  # noqa: E402
 
 TINY = bench.Settings(quick=True, repeats=2, target_seconds=0.05, batch_factors=(1, 2),
@@ -69,7 +68,7 @@ def test_strided_conv_gradients_count_like_the_forward_conv():
 
 def test_flops_of_a_dense_autoencoder_match_the_analytic_count():
     spec = zoo.get("ae_mnist_28")
-    model = bench_measure.build_model(spec, tiny=True)
+    model = bench.build_model(spec, tiny=True)
     batch = 8
     count = bench_flops.train_step_flops(model, batch)
     sizes = _dense_sizes(spec)
@@ -107,12 +106,12 @@ def test_matmul_peak_reports_a_rate():
 
 def test_throughput_runners_time_every_config():
     spec = zoo.get("ae_mnist_28")
-    x = bench.tiny_images(spec)
-    configs = [bench_measure.TrainConfig("default", 8),
-               bench_measure.TrainConfig("spe2", 8, steps_per_execution=2),
-               bench_measure.TrainConfig("numpy arrays", 8, pipeline="numpy")]
+    x = bench.preset_images(spec, tiny=True)
+    configs = [bench.TrainConfig("default", 8),
+               bench.TrainConfig("spe2", 8, steps_per_execution=2),
+               bench.TrainConfig("numpy arrays", 8, pipeline="numpy")]
     seen = []
-    runners, errors = bench_measure.measure_throughput(
+    runners, errors = bench.measure_throughput(
         spec, configs, x, repeats=2, target_seconds=0.05, tiny=True,
         after_first=lambda: seen.append(True), log=_silent)
     assert not errors and seen == [True]
@@ -126,10 +125,10 @@ def test_throughput_runners_time_every_config():
 
 def test_a_failing_config_is_reported_not_fatal():
     spec = zoo.get("ae_mnist_28")
-    configs = [bench_measure.TrainConfig("default", 8),
-               bench_measure.TrainConfig("too big", 1024, pipeline="numpy")]
-    runners, errors = bench_measure.measure_throughput(
-        spec, configs, bench.tiny_images(spec), repeats=1, target_seconds=0.05,
+    configs = [bench.TrainConfig("default", 8),
+               bench.TrainConfig("too big", 1024, pipeline="numpy")]
+    runners, errors = bench.measure_throughput(
+        spec, configs, bench.preset_images(spec, tiny=True), repeats=1, target_seconds=0.05,
         tiny=True, log=_silent)
     assert list(runners) == ["default"] and "too big" in errors
 
@@ -173,7 +172,7 @@ def test_workers_and_report_structure(tmp_path):
     assert settings["default"] == bench.default_settings(ae)
     assert settings["spe1"] == (settings["default"][0], 1)
     assert set(train["flops"]) == {"64", "128"}
-    export = bench.export_worker(ae, TINY, tiny=True, quantizations=(None,), log=_silent)
+    export = bench.export_worker(ae, TINY, tiny=True, log=_silent)  # float32
     formats = {(r["function"], r["format"], r["quantize"]) for r in export["rows"]}
     assert {("reconstruct", "keras", "float32"), ("reconstruct", "saved_model", "float32"),
             ("reconstruct", "tflite", "float32")} <= formats
@@ -218,8 +217,8 @@ def test_batch_sizes_start_with_the_preset(quick):
 
 def test_traces_are_counted_per_fit():
     spec = zoo.get("ae_mnist_28")
-    x = bench.tiny_images(spec)
-    traces = bench_measure.count_traces(spec, x, 48, fits=2, steps=2, tiny=True)
+    x = bench.preset_images(spec, tiny=True)
+    traces = bench.count_traces(spec, x, 48, fits=2, steps=2, tiny=True)
     assert set(traces) == {"tfdata", "tfdata_prebuilt", "numpy"}
     for case in traces.values():
         first, later = case["per_fit"]
@@ -294,8 +293,10 @@ def test_quality_runs_merge_into_a_throughput_report(tmp_path):
         bench.main(["--quality-from", str(tmp_path / "quality.json"), "--out", str(out)])
 
 
-def test_backends_job_measures_each_backend_a_class_trains_on(tmp_path):
+def test_backends_job_measures_each_backend_a_class_trains_on(tmp_path, monkeypatch):
     ae, dcgan = zoo.get("ae_mnist_28"), zoo.get("dcgan_mnist_28")
+    # the job asks the class which backends it trains on: here DCGAN's says TensorFlow only
+    monkeypatch.setattr(dcgan.model_class, "TRAINS_ON", ("tensorflow",))
     settings = bench.dataclasses.replace(TINY, backend_steps=16, worker_timeout=600, repeats=1)
     command = "python tools/bench.py --only backends"
     results = bench.benchmark([ae, dcgan], [], settings, tmp_path, command, tiny=True,
@@ -326,3 +327,12 @@ def test_backends_job_measures_each_backend_a_class_trains_on(tmp_path):
     assert command in section and "not supported on jax yet" in section
     with pytest.raises(SystemExit, match="--backends-from merges"):
         bench.main(["--backends-from", str(tmp_path / "B.json"), "--out", str(out)])
+
+
+def test_tables_are_rendered_from_column_specs():
+    columns = [("preset", bench_report.key("name")),
+               ("images/s", bench_report.key("rate", bench_report.num, 1))]
+    text = bench_report.table(columns, [{"name": "`a`", "rate": 1234.56}, {"name": "`b`"},
+                                        ["`c`", "failed: why"]])  # a list: a failure's row
+    assert text.splitlines() == ["| preset | images/s |", "|---|---|", "| `a` | 1,234.6 |",
+                                 "| `b` | - |", "| `c` | failed: why |"]

@@ -10,35 +10,48 @@
     python tools/bench.py --only backends --out /tmp/B.md          # --backends tensorflow,jax
     python tools/bench.py --render BENCHMARKS.json --backends-from /tmp/B.json --out BENCHMARKS.md
 
-Writes `BENCHMARKS.md` (the tables) and `BENCHMARKS.json` (every sample) next to it.
-The presets are those whose spec's `bench` tuple asks for the job, each measured in
-fresh subprocesses (hidden `--worker KIND` options) by the jobs `train`, `export`,
-`quality`, `profile` and `backends`; `--only` picks jobs. Methods: docs/performance.md
-("How tools/bench.py measures").
+Writes `BENCHMARKS.md` (the tables, `bench_report`) and `BENCHMARKS.json` (every sample) next
+to it. The presets are those whose spec's `bench` tuple asks for the job; each job (`train`,
+`export`, `quality`, `profile`, `backends`; `--only` picks) runs in fresh subprocesses (the
+hidden `--worker KIND` options, the `*_worker` functions) so that no job's memory or traced
+functions leak into the next. Methods: docs/performance.md ("How tools/bench.py measures").
 """
 
 import argparse
+import collections
 import copy
 import dataclasses
 import datetime
+import inspect
 import json
+import math
 import os
+import resource
 import shlex
+import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+import warnings
 from pathlib import Path
+
+import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_report  # noqa: E402  (after the path and log level are set)
+import bench_flops  # after the path and log level are set
+import bench_report
 
 REPO = Path(__file__).resolve().parent.parent
+JOBS = ("train", "export", "quality", "profile", "backends")
 EXPORT_VARIANTS = ("float32", "float16", "int8")  # one subprocess each: a converter may crash
 SPEEDUP_THRESHOLD, WIN_FRACTION = 1.05, 0.8  # recommended: 5% faster in 80% of paired rounds
-JOBS = ("train", "export", "quality", "profile", "backends")
+# name: (cache, prefetch) of a tf.data pipeline, or None for numpy arrays
+PIPELINES = {"tfdata": (True, True), "tfdata_nocache": (False, True),
+             "tfdata_noprefetch": (True, False), "tfdata_plain": (False, False), "numpy": None}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,6 +75,17 @@ class Settings:
     def for_mode(cls, quick):
         return cls(True, 3, 0.6, (1, 2), 1024, 5, 1, (5, 10, 20), 1, 1800, backend_steps=32) \
             if quick else cls()
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainConfig:
+    """One way of training a preset (`pipeline`: a key of `PIPELINES`)."""
+
+    label: str
+    batch_size: int
+    jit_compile: bool = False
+    steps_per_execution: int = 1
+    pipeline: str = "tfdata"
 
 
 def git_commit(checkout=REPO):
@@ -119,8 +143,6 @@ def default_settings(spec):
 
 def train_configs(spec, settings):
     """The default first, the batch sweep, then one flip of each default (quick: XLA, spe)."""
-    from bench_measure import TrainConfig
-
     base, *others = batch_sizes(spec, settings)
     jit, spe = default_settings(spec)
     other_spe = 1 if spe > 1 else 8
@@ -136,69 +158,213 @@ def train_configs(spec, settings):
     return configs
 
 
-def tiny_images(spec, n=256):
-    """Random images shaped for the preset's tiny model (tests)."""
-    import numpy as np
+def preset_images(spec, tiny=False, split="train"):
+    """The preset's images (float32 in [0, 1], from `spec.data`); `tiny`: 256 random images
+    shaped for its tiny model (tests)."""
+    if tiny:
+        shape = spec.build(tiny=True).expected_input_shape()
+        return np.random.default_rng(0).uniform(size=(256, *shape)).astype("float32")
+    from keras_gen import data
 
-    shape = spec.build(tiny=True).expected_input_shape()
-    return np.random.default_rng(0).uniform(size=(n, *shape)).astype("float32")
+    options = {k: v for k, v in spec.data.items() if k not in ("name", "split")}
+    return data.load_arrays(spec.data["name"], split, **options)[0]
 
 
-def _images(spec, tiny, split="train"):
-    import bench_measure
+def peak_rss_mb():
+    """Peak resident set size of this process so far, MB (`ru_maxrss`, KiB on Linux)."""
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
 
-    return tiny_images(spec) if tiny else bench_measure.training_arrays(spec, split)
+
+def error_summary(error, limit=400):
+    """`Type: first line ... last line` of an exception (TF puts the cause last)."""
+    lines = [ln.strip() for ln in str(error).strip().splitlines() if ln.strip()]
+    text = " ... ".join(dict.fromkeys([lines[0], lines[-1]])) if lines else ""
+    return f"{type(error).__name__}: {text}"[:limit]
+
+
+def build_model(spec, tiny=False, seed=0, compiled=True, **compile_overrides):
+    """A fresh preset model, compiled by its recipe plus `compile_overrides`; a progressive
+    GAN moved to its final, fully grown stage (the slowest, where its training ends)."""
+    model = spec.build(tiny=tiny, seed=seed)
+    if compiled:
+        model.compile(**{**spec.compile, **compile_overrides})
+    if hasattr(model, "skip_to_images") and hasattr(model, "growth_images"):
+        model.skip_to_images(model.growth_images)
+    return model
+
+
+def make_dataset(x, batch_size, cache=True, prefetch=True, seed=0):
+    """Endless shuffled full batches, in `kg.data.to_dataset`'s order:
+    `from_tensor_slices` -> [cache] -> shuffle -> repeat -> batch -> [prefetch]."""
+    import tensorflow as tf
+
+    dataset = tf.data.Dataset.from_tensor_slices(np.asarray(x, "float32"))
+    dataset = dataset.cache() if cache else dataset
+    dataset = dataset.shuffle(min(len(x), 10_000), seed=seed, reshuffle_each_iteration=True)
+    dataset = dataset.repeat().batch(batch_size, drop_remainder=True)
+    return dataset.prefetch(tf.data.AUTOTUNE) if prefetch else dataset
+
+
+def round_up(value, multiple):
+    return int(math.ceil(value / multiple) * multiple)
+
+
+class ThroughputRunner:
+    """A compiled model and its input for one `TrainConfig`, fitted in timed blocks
+    (`fit(epochs=1)` calls; the first, which traces, is never counted)."""
+
+    def __init__(self, spec, config, x, tiny=False, seed=0):
+        self.config, self.steps, self.samples, self.trace_seconds = config, None, [], None
+        self.model = build_model(spec, tiny=tiny, seed=seed, jit_compile=config.jit_compile,
+                                 steps_per_execution=config.steps_per_execution)
+        self.x, self.dataset = np.asarray(x, "float32"), None
+        if PIPELINES[config.pipeline] is not None:
+            cache, prefetch = PIPELINES[config.pipeline]
+            self.dataset = make_dataset(x, config.batch_size, cache, prefetch, seed=seed)
+
+    def fit_block(self, steps):
+        """One `fit` of `steps` steps (numpy: one epoch over `steps * batch` images); its
+        images/s from the end of the first train-function call to the end of the last."""
+        import keras
+
+        ends, batch = [], self.config.batch_size
+        clock = keras.callbacks.LambdaCallback(
+            on_train_batch_end=lambda step, logs: ends.append((step, time.perf_counter())))
+        data = {"x": self.x[:steps * batch], "batch_size": batch, "shuffle": True} \
+            if self.dataset is None else {"x": self.dataset, "steps_per_epoch": steps,
+                                          "shuffle": False}
+        self.model.fit(**data, epochs=1, verbose=0, callbacks=[clock])
+        (first_step, first_time), (last_step, last_time) = ends[0], ends[-1]
+        if last_step <= first_step:
+            raise ValueError("need at least two train-function calls to time a fit.")
+        return (last_step - first_step) * batch / (last_time - first_time)
+
+    def warm_up(self, target_seconds, min_steps=8):
+        """Trace the train function, then size the timed blocks to `target_seconds`."""
+        spe, batch = self.config.steps_per_execution, self.config.batch_size
+        limit = None if self.dataset is not None else len(self.x) // (batch * spe) * spe
+        if limit is not None and limit < 2 * spe:
+            raise ValueError(f"{len(self.x)} images are too few for two calls of "
+                             f"{spe} x {batch} images.")
+        calibration = min(round_up(max(3 * spe, 256 // batch + 1), spe), limit or math.inf)
+        start = time.perf_counter()
+        self.fit_block(calibration)
+        self.trace_seconds = time.perf_counter() - start
+        wanted = target_seconds * self.fit_block(calibration) / batch
+        self.steps = min(round_up(max(min_steps, wanted, 2 * spe), spe), limit or math.inf)
+
+    def timed_block(self):
+        self.samples.append(self.fit_block(self.steps))
+
+    def result(self, flops_per_image=None, peak_flops=None):
+        """JSON-ready summary: median images/s, samples, FLOP/s, utilization."""
+        median = statistics.median(self.samples) if self.samples else None
+        row = {**dataclasses.asdict(self.config), "images_per_second": median,
+               "samples": self.samples, "steps_per_block": self.steps,
+               "trace_seconds": self.trace_seconds}
+        if median and flops_per_image:
+            row["flops_per_second"] = median * flops_per_image
+            if peak_flops:
+                row["utilization"] = row["flops_per_second"] / peak_flops
+        return row
+
+
+def measure_throughput(spec, configs, x, repeats=5, target_seconds=2.0, tiny=False, seed=0,
+                       after_first=None, between_rounds=None, log=print):
+    """`(runners by label, {label: error})`: every config built and warmed up (then
+    `after_first()`), then `repeats` rounds of one block each (then `between_rounds()`);
+    a config that fails (e.g. XLA refusing an op) is reported, not fatal."""
+    runners, errors = {}, {}
+    for index, config in enumerate(configs):
+        try:
+            runner = ThroughputRunner(spec, config, x, tiny=tiny, seed=seed)
+            runner.warm_up(target_seconds)
+            runners[config.label] = runner
+            log(f"  warmed {config.label}: trace {runner.trace_seconds:.1f}s, "
+                f"{runner.steps} steps per block")
+        except Exception as error:  # any failure of one config is reported, not fatal
+            errors[config.label] = error_summary(error)
+            log(f"  {config.label} failed: {errors[config.label]}")
+        if index == 0 and after_first is not None:
+            after_first()
+    for round_index in range(repeats):
+        for runner in runners.values():
+            runner.timed_block()
+        log(f"  round {round_index + 1}/{repeats}: " + ", ".join(
+            f"{label} {r.samples[-1]:.0f}" for label, r in runners.items()))
+        if between_rounds is not None:
+            between_rounds()
+    return runners, errors
 
 
 def train_worker(spec, settings, tiny=False, log=print):
-    """Matmul peak, FLOPs per step (`bench_flops`) and throughput of one preset."""
-    import bench_flops
-    import bench_measure
-
+    """Matmul peak, FLOPs per step (`bench_flops`) and throughput of one preset, the peak
+    sampled before, between and after the rounds (under the load of the moment)."""
     result = {"preset": spec.name, "batch_size": batch_sizes(spec, settings)[0],
-              "rss_after_import_mb": bench_measure.peak_rss_mb()}
-    peaks = []  # matmul peaks through the job, under the load of the moment
+              "rss_after_import_mb": peak_rss_mb()}
+    seconds = []
 
     def sample_peak(repeats=3, warmup=1):
-        peaks.append(bench_flops.matmul_peak(settings.matmul_n, repeats, warmup))
+        seconds.extend(bench_flops.matmul_peak(settings.matmul_n, repeats, warmup)["seconds"])
 
     sample_peak(settings.matmul_repeats, 2)
-    log(f"  matmul peak {peaks[0]['flops_per_second'] / 1e9:.1f} GFLOP/s")
-    flops = {b: bench_flops.train_step_flops(bench_measure.build_model(spec, tiny), b)
+    log(f"  matmul peak {2 * settings.matmul_n ** 3 / statistics.median(seconds) / 1e9:.1f} "
+        "GFLOP/s")
+    flops = {b: bench_flops.train_step_flops(build_model(spec, tiny), b)
              for b in batch_sizes(spec, settings)}
     log("  GFLOP per step: " + ", ".join(f"{b}: {f['total'] / 1e9:.3f}" for b, f in flops.items()))
     result["flops"] = {str(b): v for b, v in flops.items()}
     configs = train_configs(spec, settings)
-    runners, errors = bench_measure.measure_throughput(
-        spec, configs, _images(spec, tiny), repeats=settings.repeats,
+    runners, errors = measure_throughput(
+        spec, configs, preset_images(spec, tiny), repeats=settings.repeats,
         target_seconds=settings.target_seconds, tiny=tiny, between_rounds=sample_peak, log=log,
-        after_first=lambda: result.update(rss_after_default_mb=bench_measure.peak_rss_mb()))
+        after_first=lambda: result.update(rss_after_default_mb=peak_rss_mb()))
     sample_peak(settings.matmul_repeats, 2)
-    seconds = [s for peak in peaks for s in peak["seconds"]]
-    rate = 2 * settings.matmul_n ** 3 / statistics.median(seconds)
-    result["matmul_peak"] = {"n": settings.matmul_n, "seconds": seconds, "flops_per_second": rate}
-    log(f"  matmul peak (median of {len(seconds)}) {rate / 1e9:.1f} GFLOP/s")
+    peak = result["matmul_peak"] = bench_flops.pooled_peak(settings.matmul_n, seconds)
+    log(f"  matmul peak (median of {len(seconds)}) {peak['flops_per_second'] / 1e9:.1f} GFLOP/s")
     result["throughput"] = [
-        runners[c.label].result(flops[c.batch_size]["total"] / c.batch_size, rate)
-        for c in configs if c.label in runners]
-    return {**result, "errors": errors, "rss_peak_mb": bench_measure.peak_rss_mb()}
+        runners[c.label].result(flops[c.batch_size]["total"] / c.batch_size,
+                                peak["flops_per_second"]) for c in configs if c.label in runners]
+    return {**result, "errors": errors, "rss_peak_mb": peak_rss_mb()}
 
 
-def export_worker(spec, settings, tiny=False, quantizations=None, log=print):
-    """Serving latency of one preset in every format."""
-    import bench_measure
+def export_worker(spec, settings, quantize="float32", tiny=False, log=print):
+    """`rows`: latency per call (batch 1) of every serving function in every format
+    `kg.export.export` writes for `quantize` (float32: also the SavedModel and the Keras
+    function), median over the repeats; `errors`: `{quantize: message}`."""
+    from keras_gen import export
 
-    return {"preset": spec.name, **bench_measure.measure_export(
-        spec, _images(spec, tiny, "test")[:100], repeats=settings.export_repeats, tiny=tiny,
-        log=log, quantizations=quantizations or bench_measure.QUANTIZATIONS),
-        "rss_peak_mb": bench_measure.peak_rss_mb()}
+    model = build_model(spec, tiny=tiny, compiled=False)
+    representative = preset_images(spec, tiny, "test")[:100]
+    samples, details, errors = collections.defaultdict(list), {}, {}
+    with tempfile.TemporaryDirectory() as root:
+        for repeat in range(settings.export_repeats):
+            try:
+                report = export.export(
+                    model, Path(root) / f"{quantize}_{repeat}",
+                    quantize=None if quantize == "float32" else quantize,
+                    formats=("saved_model", "tflite") if quantize == "float32" else ("tflite",),
+                    representative_data=representative, verbose=False)
+            except Exception as error:  # reported: the other quantizations' jobs still run
+                errors[quantize] = error_summary(error)
+                log(f"  export {quantize} failed: {errors[quantize]}")
+                break
+            for function, ms in report.keras_latency_ms.items():
+                samples[function, "keras", "float32"].append(ms)
+            for item in report.files:
+                key = (item.function, item.format, item.quantize or "float32")
+                samples[key].append(item.latency_ms)
+                details[key] = {"size_bytes": item.size_bytes, "max_abs_diff": item.max_abs_diff}
+            log(f"  export repeat {repeat + 1}/{settings.export_repeats} done")
+    rows = [{"function": f, "format": fmt, "quantize": q, "latency_ms": statistics.median(v),
+             "samples_ms": v, **details.get((f, fmt, q), {})}
+            for (f, fmt, q), v in sorted(samples.items())]
+    return {"preset": spec.name, "rows": rows, "errors": errors, "rss_peak_mb": peak_rss_mb()}
 
 
 def quality_worker(spec, settings, seed=0, tiny=False, log=print):
     """The headline metric at each checkpoint of training time (`keras_gen.training`)."""
-    import inspect
-
-    import bench_measure
     import keras
 
     from keras_gen import training
@@ -222,32 +388,99 @@ def quality_worker(spec, settings, seed=0, tiny=False, log=print):
         point["images"] = point["steps"] * batch
         point["metrics"] = {k: v for k, v in point["metrics"].items()
                             if isinstance(v, (int, float)) and not isinstance(v, bool)}
-    return {**result, "points": hook.points, "rss_peak_mb": bench_measure.peak_rss_mb()}
+    return {**result, "points": hook.points, "rss_peak_mb": peak_rss_mb()}
+
+
+def count_traces(spec, x, batch_size, fits=3, steps=6, tiny=False):
+    """Traces of `train_step` (a wrapper runs only while Keras traces) in each of `fits` fit
+    calls and the first call's seconds, a fresh model per case; the optimizer built up
+    front first (so warm caches cannot favour it), then `tfdata` and `numpy` input."""
+    result = {}
+    for case in ("tfdata_prebuilt", "tfdata", "numpy"):
+        model = build_model(spec, tiny=tiny)
+        if case == "tfdata_prebuilt" and getattr(model, "optimizer", None) is not None \
+                and not model.optimizer.built:
+            model.optimizer.build(model.trainable_variables)
+        traces, original = [], model.train_step
+        model.train_step = lambda data, t=traces, f=original: t.append(1) or f(data)
+        per_fit, first_seconds = [], None
+        for _ in range(fits):
+            before, start = len(traces), time.perf_counter()
+            model.fit(**({"x": x, "batch_size": batch_size} if case == "numpy" else {
+                "x": make_dataset(x, batch_size), "steps_per_epoch": steps, "shuffle": False}),
+                epochs=1, verbose=0)
+            first_seconds = first_seconds or time.perf_counter() - start
+            per_fit.append(len(traces) - before)
+        result[case] = {"per_fit": per_fit, "first_fit_seconds": first_seconds}
+    return result
+
+
+def graph_report(spec, batch_size, tiny=False):
+    """Casts of the traced step (by dtypes; float tensors apart), op count and devices."""
+    graph = bench_flops.train_step_function(build_model(spec, tiny=tiny), batch_size).graph
+    casts, devices, types = collections.Counter(), collections.Counter(), collections.Counter()
+    float_casts = []
+    for op in graph.get_operations():
+        types[op.type] += 1
+        devices[op.device or "(unplaced: default device)"] += 1
+        if op.type == "Cast":
+            src, dst = op.get_attr("SrcT").name, op.get_attr("DstT").name
+            casts[f"{src}->{dst}"] += 1
+            elements = op.outputs[0].shape.num_elements()
+            if all(t.startswith(("float", "bfloat")) for t in (src, dst)) \
+                    and (elements is None or elements > 1):
+                float_casts.append(op.name)
+    return {"ops": sum(types.values()), "casts": dict(casts), "float_tensor_casts": float_casts,
+            "devices": dict(devices), "op_types": dict(types.most_common(12))}
 
 
 def profile_worker(spec, settings, tiny=False, log=print):
-    """Retracing, per-step overhead and graph ops."""
-    import bench_measure
+    """Traces and graph at the preset batch size, and seconds per step of `fit` (tf.data
+    blocks) against the same compiled `train_step` in a bare loop on one fixed batch (the
+    difference: iterator, Keras' step wrapper, callbacks)."""
+    import tensorflow as tf
 
-    result = bench_measure.profile_preset(spec, settings, _images(spec, tiny), tiny=tiny, log=log)
-    return {**result, "rss_peak_mb": bench_measure.peak_rss_mb()}
+    x = preset_images(spec, tiny)
+    batch_size, steps = int(spec.fit.get("batch_size", 32)), 10 if settings.quick else 30
+    result = {"preset": spec.name, "batch_size": batch_size,
+              "traces": count_traces(spec, x, batch_size, tiny=tiny),
+              "graph": graph_report(spec, batch_size, tiny=tiny)}
+    log(f"  traces {result['traces']}")
+    runner = ThroughputRunner(spec, TrainConfig("default", batch_size), x, tiny=tiny)
+    runner.warm_up(settings.target_seconds)
+    step = tf.function(build_model(spec, tiny=tiny).train_step)
+    batch = tf.constant(np.asarray(x[:batch_size], "float32"))
+    for _ in range(2):
+        step(batch)
+    fit_times, bare_times = [], []
+    for _ in range(settings.repeats):
+        fit_times.append(batch_size / runner.fit_block(steps))
+        start = time.perf_counter()
+        for _ in range(steps):
+            logs = step(batch)
+        float(logs[next(iter(logs))])  # wait for the last step
+        bare_times.append((time.perf_counter() - start) / steps)
+    fit, bare = statistics.median(fit_times), statistics.median(bare_times)
+    result["overhead"] = {"fit_seconds": fit, "bare_seconds": bare,
+                          "overhead_fraction": (fit - bare) / fit, "fit_samples": fit_times,
+                          "bare_samples": bare_times}
+    log(f"  overhead {(fit - bare) / fit:.1%}")
+    return {**result, "rss_peak_mb": peak_rss_mb()}
 
 
 def backends_worker(spec, settings, tiny=False, log=print):
-    """Images/s of a warm-up, then a timed `fit` on this process's Keras backend."""
-    import bench_flops
-    import bench_measure
+    """Images/s of a warm-up, then one timed `fit` on this process's Keras backend."""
     import keras
 
     merged = spec.model_class.with_compile_defaults(spec.compile)
     spe = int(merged.get("steps_per_execution", 1))
-    config = bench_measure.TrainConfig("default", batch_sizes(spec, settings)[0],
-                                       merged.get("jit_compile", "auto"), spe)
-    runner = bench_measure.ThroughputRunner(spec, config, _images(spec, tiny), tiny=tiny)
+    config = TrainConfig("default", batch_sizes(spec, settings)[0],
+                         merged.get("jit_compile", "auto"), spe)  # "auto": resolved per backend
+    runner = ThroughputRunner(spec, config, preset_images(spec, tiny), tiny=tiny)
     start = time.perf_counter()
     runner.fit_block(2 * spe)  # traces and compiles
-    runner.trace_seconds, runner.steps = time.perf_counter() - start, max(
-        2 * spe, bench_measure._round_up(settings.backend_steps, spe))
+    runner.trace_seconds = time.perf_counter() - start
+    runner.steps = max(2 * spe, round_up(settings.backend_steps, spe))
     runner.timed_block()
     log(f"  {keras.backend.backend()}: {runner.samples[0]:.0f} images/s")
     return {**runner.result(), "backend": keras.backend.backend(),
@@ -261,17 +494,13 @@ WORKERS = {"train": train_worker, "export": export_worker, "quality": quality_wo
 
 def run_worker(args):
     """Entry point of a `--worker` subprocess: measure and write JSON."""
-    import warnings
-
     from keras_gen import zoo
 
     warnings.filterwarnings("ignore", message=".*shuffle=True.*")  # Keras, for tf.data input
-    kwargs = {"seed": args.seed} if args.worker == "quality" else {}
-    if args.worker == "export" and args.quantize:
-        kwargs["quantizations"] = (None if args.quantize == "float32" else args.quantize,)
+    kwargs = {"quality": {"seed": args.seed}, "export": {"quantize": args.quantize}}
     start = time.perf_counter()
     result = WORKERS[args.worker](zoo.get(args.preset), Settings.for_mode(args.quick),
-                                  tiny=args.tiny, **kwargs)
+                                  tiny=args.tiny, **kwargs.get(args.worker, {}))
     result.update(wall_seconds=time.perf_counter() - start, loadavg_end=list(os.getloadavg()))
     Path(args.json_out).write_text(json.dumps(result, indent=1, default=lambda v: v.item()))
 
@@ -301,8 +530,6 @@ def spawn(kind, preset, settings, log_dir, seed=0, tiny=False, quantize=None, ba
 
 def failure_summary(log_text, code, seconds):
     """One line on why a worker failed: signal or exit code, and where."""
-    import signal
-
     how = f"crashed ({signal.Signals(-code).name})" if isinstance(code, int) and code < 0 \
         else f"exited with {code}"
     lines = [ln.strip() for ln in log_text.splitlines() if ln.strip()
@@ -325,14 +552,14 @@ def compare_settings(train_result):
         if label == "default" or row["batch_size"] != default["batch_size"] \
                 or not row["images_per_second"]:
             continue
-        pairs = list(zip(row["samples"], default["samples"]))
-        wins = sum(a > b for a, b in pairs)
+        wins = sum(a > b for a, b in zip(row["samples"], default["samples"]))
+        rounds = min(len(row["samples"]), len(default["samples"]))
         speedup = row["images_per_second"] / default["images_per_second"]
         comparisons.append({
             "label": label, "default_images_per_second": default["images_per_second"],
             "images_per_second": row["images_per_second"], "speedup": speedup,
-            "rounds_won": wins, "rounds": len(pairs),
-            "recommended": speedup >= SPEEDUP_THRESHOLD and wins >= WIN_FRACTION * len(pairs)})
+            "rounds_won": wins, "rounds": rounds,
+            "recommended": speedup >= SPEEDUP_THRESHOLD and wins >= WIN_FRACTION * rounds})
     return comparisons
 
 
@@ -375,10 +602,9 @@ def compare_backends(specs, settings, log_dir, backends, tiny=False, log=print):
         if all("images_per_second" in entry.get(b, {}) for b in ("tensorflow", "jax")):
             entry["jax/tensorflow"] = (entry["jax"]["images_per_second"]
                                        / entry["tensorflow"]["images_per_second"])
-    rate = 2 * settings.matmul_n ** 3 / statistics.median(seconds) if seconds else None
     return {"backends": list(backends), "rounds": settings.repeats, "presets": presets,
-            "steps": settings.backend_steps, "matmul_peak": {
-                "n": settings.matmul_n, "seconds": seconds, "flops_per_second": rate}}
+            "steps": settings.backend_steps,
+            "matmul_peak": bench_flops.pooled_peak(settings.matmul_n, seconds)}
 
 
 def preset_entry(spec, train, export, quality_runs=None):
@@ -495,31 +721,37 @@ def parse_args(argv=None):
     for hidden, kwargs in (("--worker", {"choices": sorted(WORKERS)}), ("--preset", {}),
                            ("--json-out", {}), ("--seed", {"type": int, "default": 0}),
                            ("--tiny", {"action": "store_true"}),
-                           ("--quantize", {"choices": EXPORT_VARIANTS})):
+                           ("--quantize", {"choices": EXPORT_VARIANTS, "default": "float32"})):
         add(hidden, help=argparse.SUPPRESS, **kwargs)
     return parser.parse_args(argv)
+
+
+def render_only(args):
+    """`--render`: re-write the report from a run's JSON, merging `--quality-from` and
+    `--backends-from` runs into it."""
+    def load(path):
+        return json.loads(Path(path.strip()).read_text())
+
+    results = load(args.render)
+    if args.quality_from:
+        results = merge_quality(results, [load(p) for p in args.quality_from.split(",")])
+    if args.backends_from:
+        results["backends"] = load(args.backends_from)["backends"]
+    write_report(results, args.out)
+    print(f"wrote {args.out} and its JSON from {args.render}"
+          + "".join(f" with {flag} {path}" for flag, path in (
+              ("quality", args.quality_from), ("backends", args.backends_from)) if path))
 
 
 def main(argv=None):
     args = parse_args(argv)
     if args.worker:
         return run_worker(args)
-    merges = {"quality": args.quality_from, "backends": args.backends_from}
-    if any(merges.values()) and not args.render:
+    if (args.quality_from or args.backends_from) and not args.render:
         flag = "--quality-from" if args.quality_from else "--backends-from"
         raise SystemExit(f"{flag} merges into an earlier run: use it with --render JSON.")
     if args.render:
-        def load(path):
-            return json.loads(Path(path.strip()).read_text())
-
-        results = load(args.render)
-        if args.quality_from:
-            results = merge_quality(results, [load(p) for p in args.quality_from.split(",")])
-        if args.backends_from:
-            results["backends"] = load(args.backends_from)["backends"]
-        write_report(results, args.out)
-        return print(f"wrote {args.out} and its JSON from {args.render}"
-                     + "".join(f" with {k} {v}" for k, v in merges.items() if v))
+        return render_only(args)
     settings = Settings.for_mode(args.quick)
     if args.quality_seeds is not None:
         if args.quality_seeds < 0:

@@ -50,6 +50,13 @@ def _static_int(tensor):
     return None if value is None else int(np.max(value))
 
 
+def _function_graph(name, graphs):
+    for graph in reversed(graphs):  # innermost first
+        if name in getattr(graph, "_functions", {}):
+            return graph._functions[name].graph
+    raise KeyError(f"function {name} not found in the traced graph")
+
+
 def graph_flops(graph, outer=()):
     """`(by_type, notes)` of `graph` and the functions its ops hold (a `While` body its trip
     count times, a branch op its largest branch); conv gradients as their forward conv."""
@@ -81,19 +88,19 @@ def graph_flops(graph, outer=()):
     return by_type, notes
 
 
-def _function_graph(name, graphs):
-    for graph in reversed(graphs):  # innermost first
-        if name in getattr(graph, "_functions", {}):
-            return graph._functions[name].graph
-    raise KeyError(f"function {name} not found in the traced graph")
-
-
 def train_step_flops(model, batch_size):
     """FLOPs of one train step: `total`, `matmul_conv`, `by_type` (largest first), `notes`."""
     by_type, notes = graph_flops(train_step_function(model, batch_size).graph)
     return {"total": sum(by_type.values()),
             "matmul_conv": sum(v for k, v in by_type.items() if k in MATMUL_CONV),
             "by_type": dict(by_type.most_common()), "notes": notes}
+
+
+def pooled_peak(n, seconds):
+    """The peak of several `matmul_peak` samplings of size `n`: the median of all their
+    `seconds`, as `n`, `seconds` and `flops_per_second` (None without any)."""
+    rate = 2 * n ** 3 / statistics.median(seconds) if seconds else None
+    return {"n": n, "seconds": seconds, "flops_per_second": rate}
 
 
 def matmul_peak(n=2048, repeats=7, warmup=2):
@@ -110,7 +117,5 @@ def matmul_peak(n=2048, repeats=7, warmup=2):
     for start in (time.perf_counter() for _ in range(repeats)):
         product(a, b).numpy()
         seconds.append(time.perf_counter() - start)
-    flops = 2 * n ** 3
-    return {"n": n, "flops_per_matmul": flops, "seconds": seconds,
-            "flops_per_second": flops / statistics.median(seconds),
-            "best_flops_per_second": flops / min(seconds)}
+    return {**pooled_peak(n, seconds), "flops_per_matmul": 2 * n ** 3,
+            "best_flops_per_second": 2 * n ** 3 / min(seconds)}

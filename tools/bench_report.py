@@ -1,12 +1,14 @@
-"""Render the result dict of `tools/bench.py` as `BENCHMARKS.md` (methods: docs/performance.md)."""
+"""Render the result dict of `tools/bench.py` as `BENCHMARKS.md` (methods: docs/performance.md).
+
+Each table is data: a list of `(header, cell)` columns, `cell(row)` a row's text in that column,
+rendered by `table` over the rows one function per section gathers.
+"""
 
 import json
 from pathlib import Path
 
 LOAD_IDLE = 1.5
 HEADLINE_FUNCTIONS = ("generate", "reconstruct", "decode", "encode")
-LATENCY_COLUMNS = (("keras", "float32"), ("saved_model", "float32"), ("tflite", "float32"),
-                   ("tflite", "float16"), ("tflite", "int8"))
 PYSPY_KINDS = ("executor", "step_python", "fit_loop_python", "other_python")
 EXTRA_SECTIONS = Path(__file__).resolve().parents[1] / "docs" / "results" / "bench_extra"
 PROFILING_NOTES = """\
@@ -24,36 +26,64 @@ count includes, the matmul peak, memory, latency, quality against time, profilin
 """
 
 
-def _num(value, digits=0):
-    """A number with thousands separators, or '-'."""
-    return "-" if value is None or isinstance(value, str) else f"{value:,.{digits}f}"
+def num(value, digits=0, scale=1):
+    """`value / scale` with thousands separators and `digits` decimals, or '-' for none."""
+    return "-" if value is None or isinstance(value, str) else f"{value / scale:,.{digits}f}"
 
 
-def _pct(value):
+def pct(value):
     return f"{value:.1%}" if value else "-"
 
 
-def _loads(values):
+def spread(median, low, high):
+    return f"{num(median)} ({num(low)}-{num(high)})"
+
+
+def loads(values):
     return ", ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in values)
 
 
-def _table(header, rows):
-    return "\n".join(["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-                     + ["| " + " | ".join(map(str, row)) + " |" for row in rows])
+def key(name, fmt=str, *args):
+    """The cell function showing `fmt(row[name], *args)`."""
+    return lambda row: fmt(row.get(name), *args)
 
 
-def _section(title, *parts, header=None, rows=()):
-    """`## title`, the prose `parts` (blank lines between), then the table if `header`."""
-    body = [line for part in parts for line in (part, "")]
-    return "\n".join([f"## {title}", "", *body] + ([_table(header, rows)] if header else []))
+def in_train(name):
+    """The cell function showing the number `name` of a preset's `train` job."""
+    return lambda preset: num(preset["train"].get(name))
 
 
-def _presets(results):
-    """`(name, entry, train, rows by label, flops at the preset batch)` per preset."""
+def table(columns, rows):
+    """A Markdown table of `(header, cell)` columns over `rows`; a row that is a list of texts
+    (a failure spanning the row) is shown as it is."""
+    cells = [row if isinstance(row, list) else [cell(row) for _, cell in columns] for row in rows]
+    return "\n".join(["| " + " | ".join(header for header, _ in columns) + " |",
+                      "|" + "---|" * len(columns)]
+                     + ["| " + " | ".join(map(str, row)) + " |" for row in cells])
+
+
+def section(title, *parts):
+    """`## title`, then the parts (prose, tables) with blank lines between."""
+    return "\n\n".join([f"## {title}", *parts])
+
+
+def presets(results):
+    """One row per preset: its entry plus `name`, `train`, `by_label` (throughput rows),
+    `default` (the default configuration's) and `flops` (at the preset batch size)."""
     for name, entry in results["presets"].items():
         train = entry.get("train", {})
-        yield (f"`{name}`", entry, train, {r["label"]: r for r in train.get("throughput", [])},
-               train.get("flops", {}).get(str(entry["batch_size"]), {}))
+        by_label = {r["label"]: r for r in train.get("throughput", [])}
+        yield {**entry, "name": f"`{name}`", "train": train, "by_label": by_label,
+               "default": by_label.get("default", {}),
+               "flops": train.get("flops", {}).get(str(entry["batch_size"]), {})}
+
+
+def latencies(export):
+    """`{function: {(format, quantize): ms}}` of an export job."""
+    cells = {}
+    for r in export.get("rows", []):
+        cells.setdefault(r["function"], {})[(r["format"], r["quantize"])] = r["latency_ms"]
+    return cells
 
 
 def header(results):
@@ -66,15 +96,15 @@ def header(results):
         f"{results.get('finished', '?')} (git `{results.get('git_commit')}`). Every figure is "
         "the median of several runs (see Methods at the end); ratios are taken within this "
         "one run.", "",
-        _table(["machine", ""], [
+        table([("machine", None), ("", None)], [
             ["cores (`os.cpu_count()`)", machine["cpu_count"]],
             ["CPU (/proc/cpuinfo)", machine["cpu_model"]],
-            ["RAM", f"{_num(machine.get('memory_total_mb'))} MB"],
+            ["RAM", f"{num(machine.get('memory_total_mb'))} MB"],
             ["TensorFlow / Keras / Python",
              f"{machine['tensorflow']} / {machine['keras']} / {machine['python']}"],
             ["platform", machine["platform"]],
-            ["load average at start (1, 5, 15 min)", _loads(start)],
-            ["load average at end (1, 5, 15 min)", _loads(results.get("loadavg_end", ["?"] * 3))],
+            ["load average at start (1, 5, 15 min)", loads(start)],
+            ["load average at end (1, 5, 15 min)", loads(results.get("loadavg_end", ["?"] * 3))],
             ["mode", "quick (`--quick`)" if results["settings"]["quick"] else "full"],
             ["quality runs (seeds) per preset", ", ".join(map(str, sorted(seeds))) or "0"]])]
     for source in results.get("quality_sources", []):
@@ -83,7 +113,7 @@ def header(results):
             f"\nQuality against training time for "
             f"{', '.join(f'`{n}`' for n in source['presets'])}: `{source['command']}` from "
             f"{source['started']} to {source['finished']} (git `{source.get('git_commit')}`, "
-            f"load average at start {_loads(load)})." + (
+            f"load average at start {loads(load)})." + (
                 " **Not idle**: other jobs shared the cores, so these runs saw fewer images "
                 "than an idle machine gives." if load[0] >= LOAD_IDLE else ""))
     if start[0] >= LOAD_IDLE:
@@ -97,275 +127,267 @@ def header(results):
     return "\n".join(lines)
 
 
-def _headline_cells(entry):
-    """`function: Keras ms / TFLite float32 ms` of the main serving function, and the
-    headline metric at the last quality checkpoint."""
-    latency, rows = "-", entry.get("export", {}).get("rows", [])
-    for name in HEADLINE_FUNCTIONS:
-        pick = {(r["format"], r["quantize"]): r["latency_ms"] for r in rows
-                if r["function"] == name}
-        if pick:
-            latency = f"{name}: {_num(pick.get(('keras', 'float32')), 2)} / " \
-                      f"{_num(pick.get(('tflite', 'float32')), 2)}"
-            break
-    summary, metric = entry.get("quality", {}).get("summary", {}), entry.get("headline_metric")
+def headline_latency(preset):
+    """`function: Keras ms / TFLite float32 ms` of the main serving function."""
+    cells = latencies(preset.get("export", {}))
+    name = next((n for n in HEADLINE_FUNCTIONS if n in cells), None)
+    return f"{name}: {num(cells[name].get(('keras', 'float32')), 2)} / " \
+           f"{num(cells[name].get(('tflite', 'float32')), 2)}" if name else "-"
+
+
+def headline_quality(preset):
+    """The headline metric at the last quality checkpoint."""
+    summary, metric = preset.get("quality", {}).get("summary", {}), preset.get("headline_metric")
     last = list(summary)[-1] if summary and metric else None
     value = summary[last].get(metric, {}).get("median") if last else None
-    quality = f"{metric} {_num(value, 1)} after {int(float(last))} s" if value is not None \
-        else "-"
-    return [latency, quality]
+    return f"{metric} {num(value, 1)} after {int(float(last))} s" if value is not None else "-"
 
 
-def summary(results):
-    """One row per preset: the headline numbers."""
-    rows = []
-    for name, entry, train, by_label, flops in _presets(results):
-        default = by_label.get("default", {})
-        rate = default.get("flops_per_second")
-        rows.append([
-            name, entry["family"], entry["batch_size"], _num(default.get("images_per_second")),
-            _num(flops.get("total", 0) / 1e9, 3) if flops else "-",
-            _num(rate / 1e9, 1) if rate else "-", _pct(default.get("utilization")),
-            f"XLA {'on' if default['jit_compile'] else 'off'}, spe "
-            f"{default['steps_per_execution']}" if "jit_compile" in default else "-",
-            ", ".join(c["label"] for c in entry.get("settings_comparison", [])
-                      if c["recommended"]) or "default",
-            _num(train.get("rss_after_default_mb")), *_headline_cells(entry)])
-    return _section("Summary", header=[
-        "preset", "family", "batch", "images/s", "GFLOP/step", "GFLOP/s", "utilization",
-        "default settings", "faster than default", "peak RSS MB (train)",
-        "latency ms Keras / TFLite f32", "quality"], rows=rows)
+def pyspy(prof):
+    """Shares of the py-spy samples by where the main thread was (runs before py-spy was
+    dropped from the profile job: docs/performance.md), or '-'."""
+    samples = prof.get("pyspy", {})
+    return " / ".join(f"{samples.get(k, 0):.0%}" for k in PYSPY_KINDS) + \
+        f" ({samples['samples']})" if samples.get("samples") else samples.get("note", "-")
+
+
+SUMMARY = [
+    ("preset", key("name")), ("family", key("family")), ("batch", key("batch_size")),
+    ("images/s", lambda p: num(p["default"].get("images_per_second"))),
+    ("GFLOP/step", lambda p: num(p["flops"].get("total"), 3, 1e9)),
+    ("GFLOP/s", lambda p: num(p["default"].get("flops_per_second"), 1, 1e9)),
+    ("utilization", lambda p: pct(p["default"].get("utilization"))),
+    ("default settings", lambda p: "XLA {}, spe {}".format(
+        "on" if p["default"]["jit_compile"] else "off", p["default"]["steps_per_execution"])
+     if "jit_compile" in p["default"] else "-"),
+    ("faster than default", lambda p: ", ".join(
+        c["label"] for c in p.get("settings_comparison", []) if c["recommended"]) or "default"),
+    ("peak RSS MB (train)", in_train("rss_after_default_mb")),
+    ("latency ms Keras / TFLite f32", headline_latency), ("quality", headline_quality)]
+ADVICE = [("family", None), ("setting", None), ("speedups of its presets", None),
+          ("recommendation", None)]
+COMPARISONS = [
+    ("preset", key("name")), ("family", key("family")), ("setting", key("label")),
+    ("default img/s", key("default_images_per_second", num)),
+    ("setting img/s", key("images_per_second", num)),
+    ("speedup", lambda c: f"{c['speedup']:.2f}x"),
+    ("rounds won", lambda c: f"{c['rounds_won']}/{c['rounds']}"),
+    ("recommended", lambda c: "**yes**" if c["recommended"] else "no")]
+THROUGHPUT = [
+    ("preset", key("name")), ("batch", lambda r: f"**{r['batch_size']}** (preset)"
+                              if r["label"] == "default" else r["batch_size"]),
+    ("images/s", lambda r: spread(r["images_per_second"], min(r["samples"]), max(r["samples"]))),
+    ("GFLOP/step", lambda r: num(r["step_flops"], 3, 1e9)),
+    ("MFLOP/image", lambda r: num(r["step_flops"] / r["batch_size"], 2, 1e6)),
+    ("GFLOP/s", lambda r: num(r.get("flops_per_second") or 0, 1, 1e9)),
+    ("utilization", key("utilization", pct))]
+SETTINGS = [
+    ("preset", key("name")), ("config", key("label")),
+    ("XLA", lambda r: "on" if r["jit_compile"] else "off"),
+    ("steps/execution", key("steps_per_execution")), ("pipeline", key("pipeline")),
+    ("images/s", key("images_per_second", num)),
+    ("vs default", lambda r: f"{r['images_per_second'] / r['default_images_per_second']:.2f}"
+     if r["default_images_per_second"] else "-"),
+    ("first call s", key("trace_seconds", num, 1))]
+FLOPS = [
+    ("preset", key("name")), ("batch", key("batch_size")),
+    ("GFLOP/step", lambda p: num(p["flops"]["total"], 3, 1e9)),
+    ("matmul+conv share", lambda p: f"{p['flops']['matmul_conv'] / p['flops']['total']:.1%}"),
+    ("largest op types", lambda p: ", ".join(f"{k} {v / p['flops']['total']:.0%}" for k, v in
+                                             list(p["flops"]["by_type"].items())[:4]))]
+FLOPS_CHECK = ("v1 profiler GFLOP (top level only)", lambda p: num(
+    p["train"]["profiler_flops"]["total"], 3, 1e9)
+    if isinstance(p["train"].get("profiler_flops"), dict) else "-")
+FLOPS_NOTES = ("notes", lambda p: "; ".join(p["flops"].get("notes", [])) or "-")
+MEMORY = [
+    ("preset", key("name")), ("after imports", in_train("rss_after_import_mb")),
+    ("training (preset batch)", in_train("rss_after_default_mb")),
+    ("train job peak", in_train("rss_peak_mb")),
+    ("export job peak", lambda p: num(p.get("export", {}).get("rss_peak_mb"))),
+    ("quality job peak", lambda p: num(max((r["rss_peak_mb"] for r in p.get("quality", {}).get(
+        "runs", []) if r.get("rss_peak_mb")), default=None)))]
+LATENCY = [("preset", key("name")), ("function", key("function"))] + [
+    (title, lambda r, cell=cell: num(r["by_format"].get(cell), 3)) for title, cell in (
+        ("Keras (tf.function)", ("keras", "float32")), ("SavedModel", ("saved_model", "float32")),
+        ("TFLite float32", ("tflite", "float32")), ("TFLite float16", ("tflite", "float16")),
+        ("TFLite int8", ("tflite", "int8")))]
+QUALITY = [
+    ("preset", key("name")), ("metric", key("metric")),
+    ("training s", lambda r: int(float(r["seconds"]))),
+    ("median", lambda r: num(r["values"].get("median"), 2)),
+    ("per seed", lambda r: ", ".join(num(v, 2) for v in r["values"].get("values", []))),
+    ("images seen", lambda r: num(r["images"].get("median")))]
+PROFILE = [
+    ("preset", key("name")), ("batch", key("batch_size")),
+    ("traces per fit: tf.data / numpy / optimizer prebuilt", lambda p: " / ".join(
+        "+".join(map(str, p["traces"][c]["per_fit"]))
+        for c in ("tfdata", "numpy", "tfdata_prebuilt"))),
+    ("first fit s: default / prebuilt", lambda p: " / ".join(
+        num(p["traces"][c]["first_fit_seconds"], 1) for c in ("tfdata", "tfdata_prebuilt"))),
+    ("fit ms/step", lambda p: num(p["overhead"]["fit_seconds"] * 1e3, 2)),
+    ("bare step ms/step", lambda p: num(p["overhead"]["bare_seconds"] * 1e3, 2)),
+    ("fit overhead", lambda p: f"{p['overhead']['overhead_fraction']:.1%}"),
+    ("py-spy: executor / step Python / fit loop / other (samples)", pyspy),
+    ("casts in step", lambda p: ", ".join(f"{k} x{v}" for k, v in p["graph"]["casts"].items())
+     or "none"),
+    ("float tensor casts", lambda p: len(p["graph"]["float_tensor_casts"])),
+    ("op devices", lambda p: ", ".join(f"{k}: {v}" for k, v in p["graph"]["devices"].items()))]
 
 
 def recommendations(results):
     """The settings measured faster than the default, per preset and per family."""
-    rows, by_family = [], {}
-    for name, entry, *_ in _presets(results):
-        for c in entry.get("settings_comparison", []):
-            by_family.setdefault((entry["family"], c["label"]), []).append((name, c))
-            rows.append([name, entry["family"], c["label"], _num(c["default_images_per_second"]),
-                         _num(c["images_per_second"]), f"{c['speedup']:.2f}x",
-                         f"{c['rounds_won']}/{c['rounds']}",
-                         "**yes**" if c["recommended"] else "no"])
-    family_rows = []
-    for (family, label), found in sorted(by_family.items()):
-        winners = [n for n, c in found if c["recommended"]]
+    rows = [{**c, "name": p["name"], "family": p["family"]}
+            for p in presets(results) for c in p.get("settings_comparison", [])]
+    groups, advice = {}, []
+    for row in rows:
+        groups.setdefault((row["family"], row["label"]), []).append(row)
+    for (family, label), found in sorted(groups.items()):
+        winners = [c["name"] for c in found if c["recommended"]]
         if winners:
-            family_rows.append([family, label, ", ".join(f"{c['speedup']:.2f}x" for _, c in found),
-                                "change the default of " + (
-                                    f"every measured preset ({', '.join(winners)})"
-                                    if len(winners) == len(found)
-                                    else f"{', '.join(winners)} only")])
-    return _section(
+            advice.append([family, label, ", ".join(f"{c['speedup']:.2f}x" for c in found),
+                           "change the default of " + (
+                               f"every measured preset ({', '.join(winners)})"
+                               if len(winners) == len(found) else f"{', '.join(winners)} only")])
+    return section(
         "Recommended defaults", "A setting is recommended when it is >= 5% faster than the "
-        "default (median) and won >= 80% of the paired rounds.",
-        _table(["family", "setting", "speedups of its presets", "recommendation"], family_rows)
-        if family_rows else "No non-default setting was measured faster: keep the defaults.",
-        "All comparisons (preset batch size, one setting changed):", header=[
-            "preset", "family", "setting", "default img/s", "setting img/s", "speedup",
-            "rounds won", "recommended"], rows=rows)
+        "default (median) and won >= 80% of the paired rounds.", table(ADVICE, advice)
+        if advice else "No non-default setting was measured faster: keep the defaults.",
+        "All comparisons (preset batch size, one setting changed):", table(COMPARISONS, rows))
 
 
 def throughput(results):
     """Images/s, FLOPs and utilization for every batch size."""
     rows = []
-    for name, _, train, _, _ in _presets(results):
+    for p in presets(results):
+        train = p["train"]
         if "error" in train:
-            rows.append([name, "-", f"error: {train['error'][:200]}", "", "", "", ""])
+            rows.append([p["name"], "-", f"error: {train['error'][:200]}", "", "", "", ""])
         sweep = [r for r in train.get("throughput", [])
                  if r["label"] == "default" or r["label"].startswith("batch ")]
-        for r in sorted(sweep, key=lambda r: r["batch_size"]):
-            total = train["flops"].get(str(r["batch_size"]), {}).get("total", 0)
-            rows.append([
-                name, r["batch_size"] if r["label"] != "default"
-                else f"**{r['batch_size']}** (preset)",
-                f"{_num(r['images_per_second'])} "
-                f"({_num(min(r['samples']))}-{_num(max(r['samples']))})",
-                _num(total / 1e9, 3), _num(total / r["batch_size"] / 1e6, 2),
-                _num((r.get("flops_per_second") or 0) / 1e9, 1), _pct(r.get("utilization"))])
-    return _section("Training throughput by batch size",
-                    "Default settings; median (min-max) images/s over the rounds.", header=[
-                        "preset", "batch", "images/s", "GFLOP/step", "MFLOP/image", "GFLOP/s",
-                        "utilization"], rows=rows)
+        rows += [{**r, "name": p["name"], "step_flops": train["flops"].get(
+            str(r["batch_size"]), {}).get("total", 0)}
+            for r in sorted(sweep, key=lambda r: r["batch_size"])]
+    return section("Training throughput by batch size",
+                   "Default settings; median (min-max) images/s over the rounds.",
+                   table(THROUGHPUT, rows))
 
 
 def settings_table(results):
     """Every configuration at the preset batch size."""
     rows = []
-    for name, entry, train, by_label, _ in _presets(results):
-        default = by_label.get("default", {}).get("images_per_second")
-        rows += [[name, r["label"], "on" if r["jit_compile"] else "off",
-                  r["steps_per_execution"], r["pipeline"], _num(r["images_per_second"]),
-                  f"{r['images_per_second'] / default:.2f}" if default else "-",
-                  _num(r.get("trace_seconds"), 1)]
-                 for r in by_label.values() if r["batch_size"] == entry["batch_size"]]
-        rows += [[name, label, "", "", "", f"failed: {error[:150]}", "", ""]
-                 for label, error in train.get("errors", {}).items()]
-    return _section(
+    for p in presets(results):
+        rows += [{**r, "name": p["name"],
+                  "default_images_per_second": p["default"].get("images_per_second")}
+                 for r in p["by_label"].values() if r["batch_size"] == p["batch_size"]]
+        rows += [[p["name"], label, "", "", "", f"failed: {error[:150]}", "", ""]
+                 for label, error in p["train"].get("errors", {}).items()]
+    return section(
         "XLA, steps_per_execution and the input pipeline",
         "Preset batch size. `tfdata`: cache + prefetch (the `kg.data` default); "
         "`tfdata_nocache`, `tfdata_noprefetch`, `tfdata_plain` (neither); `numpy`: arrays "
         "to `fit`. First-call seconds: tracing (and XLA compilation) plus the first block.",
-        header=["preset", "config", "XLA", "steps/execution", "pipeline", "images/s",
-                "vs default", "first call s"], rows=rows)
+        table(SETTINGS, rows))
 
 
 def backends_table(results):
     """Images/s of plain `fit` per Keras backend (the `backends` job)."""
     job = results["backends"]
-    rows = [[f"`{name}`", *(f"{_num(e['images_per_second'])} ({_num(e['min'])}-{_num(e['max'])})"
-                            if "images_per_second" in e else f"- ({e['error'][:150]})"
-                            for e in (entry[b] for b in job["backends"])),
-             _num(entry.get("jax/tensorflow"), 2)] for name, entry in job["presets"].items()]
+    columns = [("preset", key("name"))] + [(f"{b} images/s", lambda e, b=b: spread(
+        e[b]["images_per_second"], e[b]["min"], e[b]["max"]) if "images_per_second" in e[b]
+        else f"- ({e[b]['error'][:150]})") for b in job["backends"]]
     peak = job["matmul_peak"]["flops_per_second"]
-    return _section("Backends", f"`{job['command']}`: {job['rounds']} rounds, each one fresh "
-                    f"process per backend (order alternating), warm-up `fit` then "
-                    f"{job['steps']} timed steps at the preset batch size and compile settings; "
-                    f"median (min-max) images/s. Float32 matmul peak of this run: "
-                    f"{_num((peak or 0) / 1e9, 1)} GFLOP/s.",
-                    header=["preset", *(f"{b} images/s" for b in job["backends"]), "jax/tf"],
-                    rows=rows)
+    return section("Backends", f"`{job['command']}`: {job['rounds']} rounds, each one fresh "
+                   f"process per backend (order alternating), warm-up `fit` then "
+                   f"{job['steps']} timed steps at the preset batch size and compile settings; "
+                   f"median (min-max) images/s. Float32 matmul peak of this run: "
+                   f"{num(peak or 0, 1, 1e9)} GFLOP/s.",
+                   table(columns + [("jax/tf", key("jax/tensorflow", num, 2))],
+                         ({**e, "name": f"`{n}`"} for n, e in job["presets"].items())))
 
 
 def flops_table(results):
-    """FLOPs per step split by kind and the largest op types (runs of the former
-    hand-written counter also carry the v1 profiler's top-level cross-check: shown)."""
-    check = any("profiler_flops" in e.get("train", {}) for e in results["presets"].values())
-    rows = []
-    for name, entry, train, _, flops in _presets(results):
-        if flops:
-            total, profiler = flops["total"], train.get("profiler_flops")
-            rows.append([name, entry["batch_size"], _num(total / 1e9, 3),
-                         f"{flops['matmul_conv'] / total:.1%}",
-                         ", ".join(f"{k} {v / total:.0%}"
-                                   for k, v in list(flops["by_type"].items())[:4])]
-                        + ([_num(profiler["total"] / 1e9, 3) if isinstance(profiler, dict)
-                            else "-"] if check else [])
-                        + ["; ".join(flops.get("notes", [])) or "-"])
-    return _section(
+    """FLOPs per step split by kind and the largest op types; runs of the former hand-written
+    counter also carry the v1 profiler's top-level cross-check, shown in a column."""
+    check = any("profiler_flops" in p["train"] for p in presets(results))
+    return section(
         "FLOPs per training step", "Counted from the traced graph of one `train_step` (see "
         "Methods)" + ("; this run used the former hand-written counter, cross-checked by the "
                       "v1 profiler." if check else "."),
-        header=["preset", "batch", "GFLOP/step", "matmul+conv share", "largest op types"]
-        + (["v1 profiler GFLOP (top level only)"] if check else []) + ["notes"], rows=rows)
-
-
-def memory_table(results):
-    """Peak resident memory of each job."""
-    rows = []
-    for name, entry, train, _, _ in _presets(results):
-        quality = [r["rss_peak_mb"] for r in entry.get("quality", {}).get("runs", [])
-                   if r.get("rss_peak_mb")]
-        rows.append([name, *(_num(train.get(k)) for k in (
-            "rss_after_import_mb", "rss_after_default_mb", "rss_peak_mb")),
-            _num(entry.get("export", {}).get("rss_peak_mb")), _num(max(quality, default=None))])
-    return _section(
-        "Peak memory (MB, `ru_maxrss`)", "`train` job: after imports / after the default "
-        "configuration's training at the preset batch size / at the end (all configurations "
-        "alive). `export` and `quality` jobs: their peak.", header=[
-            "preset", "after imports", "training (preset batch)", "train job peak",
-            "export job peak", "quality job peak"], rows=rows)
+        table(FLOPS + [FLOPS_CHECK] * check + [FLOPS_NOTES],
+              [p for p in presets(results) if p["flops"]]))
 
 
 def latency_table(results):
     """Latency per call of every serving function in every format."""
     rows, errors = [], []
-    for name, entry, *_ in _presets(results):
-        export = entry.get("export", {})
+    for p in presets(results):
+        export = p.get("export", {})
         if "error" in export:
-            errors.append(f"- {name}: export job failed: {export['error'][:300]}")
+            errors.append(f"- {p['name']}: export job failed: {export['error'][:300]}")
             continue
-        cells = {}
-        for r in export.get("rows", []):
-            cells.setdefault(r["function"], {})[(r["format"], r["quantize"])] = r["latency_ms"]
-        rows += [[name, function, *(_num(by.get(c), 3) for c in LATENCY_COLUMNS)]
-                 for function, by in sorted(cells.items())]
-        errors += [f"- {name} {q}: {e}" for q, e in export.get("errors", {}).items()]
-    text = _section("Inference latency (ms per call, batch 1)", header=[
-        "preset", "function", "Keras (tf.function)", "SavedModel", "TFLite float32",
-        "TFLite float16", "TFLite int8"], rows=rows)
-    return "\n".join([text, "", "Not measured:", "", *errors]) if errors else text
+        rows += [{"name": p["name"], "function": function, "by_format": by_format}
+                 for function, by_format in sorted(latencies(export).items())]
+        errors += [f"- {p['name']} {q}: {e}" for q, e in export.get("errors", {}).items()]
+    return section("Inference latency (ms per call, batch 1)", table(LATENCY, rows),
+                   *(["Not measured:", "\n".join(errors)] if errors else []))
 
 
 def quality_table(results):
     """The headline metric (median over seeds) at each training-time checkpoint."""
     rows = []
-    for name, entry, *_ in _presets(results):
-        if not entry.get("quality"):
-            continue
-        metric, runs = entry["headline_metric"], entry["quality"]["runs"]
-        for seconds, metrics in entry["quality"]["summary"].items():
-            values = metrics.get(metric, {})
-            rows.append([name, metric, int(float(seconds)), _num(values.get("median"), 2),
-                         ", ".join(_num(v, 2) for v in values.get("values", [])),
-                         _num(metrics.get("images", {}).get("median"))])
-        failed = [r["error"] for r in runs if "error" in r]
+    for p in (p for p in presets(results) if p.get("quality")):
+        metric, failed = p["headline_metric"], [r["error"] for r in p["quality"]["runs"]
+                                                if "error" in r]
+        rows += [{"name": p["name"], "metric": metric, "seconds": seconds,
+                  "values": metrics.get(metric, {}), "images": metrics.get("images", {})}
+                 for seconds, metrics in p["quality"]["summary"].items()]
         if failed:
-            rows.append([name, metric, "-", f"{len(failed)} run(s) failed", failed[0][:200], "-"])
-    return _section(
+            rows.append([p["name"], metric, "-", f"{len(failed)} run(s) failed",
+                         failed[0][:200], "-"])
+    return section(
         "Quality against training time", "Lower is better for both metrics. Median over seeds "
         "(values per seed listed); images = steps x batch size (approximate: a numpy epoch "
-        "ends with one partial batch).", header=[
-            "preset", "metric", "training s", "median", "per seed", "images seen"], rows=rows)
+        "ends with one partial batch).", table(QUALITY, rows))
 
 
-def _profile_row(name, prof):
-    """The profile table's row of one preset and its findings bullet."""
-    traces, overhead, graph = prof["traces"], prof["overhead"], prof["graph"]
-    pyspy = prof.get("pyspy", {})  # runs before py-spy was dropped (docs/performance.md)
-    fit_ms, bare_ms = overhead["fit_seconds"] * 1e3, overhead["bare_seconds"] * 1e3
-    float_casts, fraction = len(graph["float_tensor_casts"]), overhead["overhead_fraction"]
-    row = [name, prof["batch_size"],
-           " / ".join("+".join(map(str, traces[c]["per_fit"]))
-                      for c in ("tfdata", "numpy", "tfdata_prebuilt")),
-           " / ".join(_num(traces[c]["first_fit_seconds"], 1)
-                      for c in ("tfdata", "tfdata_prebuilt")),
-           _num(fit_ms, 2), _num(bare_ms, 2), f"{fraction:.1%}",
-           " / ".join(f"{pyspy.get(k, 0):.0%}" for k in PYSPY_KINDS) + f" ({pyspy['samples']})"
-           if pyspy.get("samples") else pyspy.get("note", "-"),
-           ", ".join(f"{k} x{v}" for k, v in graph["casts"].items()) or "none", float_casts,
-           ", ".join(f"{k}: {v}" for k, v in graph["devices"].items())]
+def finding(prof):
+    """The findings bullet of one preset's profile."""
+    traces, overhead, samples = prof["traces"], prof["overhead"], prof.get("pyspy", {})
+    float_casts = len(prof["graph"]["float_tensor_casts"])
     retraced = {c: t["per_fit"] for c, t in traces.items()
                 if any(n > 0 for n in t["per_fit"][1:]) or t["per_fit"][0] > 1}
-    placed = [d for d in graph["devices"] if not d.startswith("(unplaced")]
+    placed = [d for d in prof["graph"]["devices"] if not d.startswith("(unplaced")]
     parts = ["retraced: " + ", ".join(f"{c} {'+'.join(map(str, v))}" for c, v in retraced.items())
              if retraced else "`train_step` is traced once, in the first `fit`, and reused by "
              "later calls with tf.data and numpy input alike (no retracing)",
-             f"`fit` takes {fit_ms:.2f} ms per step against {bare_ms:.2f} ms for the bare "
-             f"compiled step ({fraction:.1%} overhead)"]
-    if pyspy.get("samples"):
+             f"`fit` takes {overhead['fit_seconds'] * 1e3:.2f} ms per step against "
+             f"{overhead['bare_seconds'] * 1e3:.2f} ms for the bare compiled step "
+             f"({overhead['overhead_fraction']:.1%} overhead)"]
+    if samples.get("samples"):
         parts.append(f"the main thread waits in TensorFlow's executor for "
-                     f"{pyspy.get('executor', 0):.0%} of the samples and runs Python of the step "
-                     f"call and the fit loop for "
-                     f"{pyspy.get('step_python', 0) + pyspy.get('fit_loop_python', 0):.0%}")
+                     f"{samples.get('executor', 0):.0%} of the samples and runs Python of the "
+                     f"step call and the fit loop for "
+                     f"{samples.get('step_python', 0) + samples.get('fit_loop_python', 0):.0%}")
     parts += ["no float tensor is cast (the casts are integer and boolean counters)"
               if float_casts == 0 else f"{float_casts} float tensors are cast",
               "every op runs on the one default device, so no host-device copies"
               if not placed else "ops are placed on " + ", ".join(placed)]
-    return row, f"- {name}: " + "; ".join(parts) + "."
+    return f"- {prof['name']}: " + "; ".join(parts) + "."
 
 
 def profiling_section(results):
     """The profile jobs' measurements and the findings they support."""
-    rows, bullets = [], []
-    for name, prof in results.get("profile", {}).items():
-        if "error" in prof:
-            rows.append([f"`{name}`", f"failed: {prof['error'][:200]}"] + [""] * 9)
-        else:
-            row, bullet = _profile_row(f"`{name}`", prof)
-            rows.append(row)
-            bullets.append(bullet)
-    table = [_table(["preset", "batch", "traces per fit: tf.data / numpy / optimizer prebuilt",
-                     "first fit s: default / prebuilt", "fit ms/step", "bare step ms/step",
-                     "fit overhead", "py-spy: executor / step Python / fit loop / other "
-                     "(samples)", "casts in step", "float tensor casts", "op devices"], rows)]
-    return _section(
+    profiles = [{**prof, "name": f"`{name}`"} for name, prof in results.get("profile", {}).items()]
+    rows = [[p["name"], f"failed: {p['error'][:200]}"] + [""] * 9 if "error" in p else p
+            for p in profiles]
+    bullets = [finding(p) for p in profiles if "error" not in p]
+    return section(
         "Profiling the hot train step",
         "`profile` job (see Methods): `train_step` traces per `fit` call, ms per step of `fit` "
         "against a bare loop of the compiled step, py-spy samples by where the main thread "
-        "was, the step graph's casts and op placement.", *(table if rows else []),
+        "was, the step graph's casts and op placement.", *([table(PROFILE, rows)] if rows else []),
         "Findings (from the table above):", "\n".join(bullets or ["- No profile job ran."]),
-        PROFILING_NOTES).rstrip("\n") + "\n"
+        PROFILING_NOTES)
 
 
 def extra_sections(folder=EXTRA_SECTIONS):
@@ -386,9 +408,13 @@ def write_extra_section(name, text):
 
 def render(results):
     """The whole `BENCHMARKS.md` text: the bench's tables, then the smaller tools' sections."""
-    sections = [header(results), summary(results), recommendations(results),
-                throughput(results), settings_table(results),
+    memory = section(
+        "Peak memory (MB, `ru_maxrss`)", "`train` job: after imports / after the default "
+        "configuration's training at the preset batch size / at the end (all configurations "
+        "alive). `export` and `quality` jobs: their peak.", table(MEMORY, presets(results)))
+    sections = [header(results), section("Summary", table(SUMMARY, presets(results))),
+                recommendations(results), throughput(results), settings_table(results),
                 *([backends_table(results)] if results.get("backends") else []),
-                flops_table(results), memory_table(results), latency_table(results),
-                quality_table(results), profiling_section(results), *extra_sections(), METHODS]
+                flops_table(results), memory, latency_table(results), quality_table(results),
+                profiling_section(results), *extra_sections(), METHODS]
     return "\n\n".join(sections) + "\n"
