@@ -7,9 +7,9 @@ backend once per process) and asserts on the JSON it writes: per preset that
 trains on the backend, one epoch of `fit` (finite logs, which weights moved),
 reproducibility from a seed, the `.keras` round trip, NaN input refused in
 numpy and `tf.data` form; per shipped preset, the largest difference of its
-outputs from the TensorFlow reference; the refusal of a family that does not
-train here; and a small model trained here and saved to `SAVED_DIR`, which
-the test loads on TensorFlow.
+outputs from the TensorFlow reference; the refusal of a family that declares it
+does not train here; and a small VAE and DCGAN trained here and saved to
+`SAVED_DIR`, which the test loads on TensorFlow.
 """
 
 import importlib.util
@@ -25,6 +25,7 @@ import numpy as np
 
 import keras_gen as kg
 from keras_gen import testing
+from keras_gen.testing.models import TinyAutoencoder
 
 ROOT = Path(__file__).resolve().parents[1]
 _record_spec = importlib.util.spec_from_file_location(
@@ -63,7 +64,7 @@ def check_training(spec):
     again, _ = _trained(spec, seed=1)
     same_seed = all(np.array_equal(np.asarray(a), np.asarray(b))
                     for a, b in zip(model.weights, again.weights))
-    x = _data(model, 4, seed=2)
+    x = model.example_call_inputs(4, seed=2)
     saving = _error(lambda: testing.run_model_saving_test(model, x, directory=tempfile.mkdtemp()))
     bad = _data(model, 16)
     bad[5, 0] = np.nan
@@ -84,6 +85,12 @@ def main(out, saved_dir=None):
             results["training"][spec.name] = check_training(spec)
         elif trains_on:
             results["refused"][spec.name] = _error(lambda spec=spec: spec.build(tiny=True))
+
+    class TensorFlowOnly(TinyAutoencoder):
+        TRAINS_ON = ("tensorflow",)
+
+    results["refused"]["a family declaring TRAINS_ON = ('tensorflow',)"] = _error(
+        TensorFlowOnly)
     for name in record.shipped_presets():
         trains_on = getattr(kg.zoo.get(name).model_class, "TRAINS_ON", None)
         if trains_on is not None and keras.backend.backend() not in trains_on:
@@ -100,6 +107,9 @@ def main(out, saved_dir=None):
         np.save(os.path.join(saved_dir, "inputs.npy"), x)
         np.save(os.path.join(saved_dir, "reconstructions.npy"), model.reconstruct(x))
         model.save(os.path.join(saved_dir, "model.keras"))
+        gan, _ = _trained(kg.zoo.get("dcgan_mnist_28"), seed=4)
+        np.save(os.path.join(saved_dir, "gan_samples.npy"), gan.generate(4, seed=6))
+        gan.save(os.path.join(saved_dir, "gan.keras"))
     Path(out).write_text(json.dumps(results, indent=1))
 
 

@@ -88,6 +88,25 @@ def variable_scope(model):
     return adapter().variable_scope(model)
 
 
+def trainer_optimizer(optimizers):
+    """What a model that steps several `optimizers` itself sets as its `optimizer`.
+
+    None on TensorFlow (its trainer does not look); on JAX a group the
+    trainer's pure step carries the optimizers' variables through.
+    """
+    return adapter().trainer_optimizer(list(optimizers))
+
+
+def inference_function(model, fn, shapes=None):
+    """`fn(*inputs) -> tensors`, compiled: a forward pass for `generate` and sampling.
+
+    `fn` reads `model`'s variables; the compiled function sees their values at
+    each call. `shapes` (one per input, `None` for any size) lets TensorFlow
+    trace once for every batch size.
+    """
+    return adapter().inference_function(model, fn, shapes)
+
+
 def gradients(loss_fn, variables, optimizer=None):
     """Run `loss_fn()` and differentiate its first output with respect to `variables`.
 

@@ -122,3 +122,57 @@ def input_gradients(total_and_outputs, inputs):
     """`(outputs, grads)` of `total_and_outputs(x) -> (scalar, outputs)` by `x = inputs`."""
     grads, outputs = jax.grad(total_and_outputs, has_aux=True)(jnp.asarray(inputs))
     return outputs, grads
+
+
+class OptimizerGroup:
+    """Several optimizers seen by Keras' JAX trainer as one `model.optimizer`.
+
+    The trainer carries `model.optimizer.variables` through its pure step and
+    writes them back after it; a model stepping two optimizers itself (a
+    GAN's generator and discriminator) sets this as its `optimizer` so both
+    optimizers' slots and iteration counters are in that state. It is not a
+    Keras object: nothing saves it (the optimizers are saved where the model
+    holds them), and it applies nothing itself.
+    """
+
+    def __init__(self, optimizers):
+        self.optimizers = list(optimizers)
+
+    @property
+    def variables(self):
+        return [v for optimizer in self.optimizers for v in optimizer.variables]
+
+    @property
+    def built(self):
+        return all(optimizer.built for optimizer in self.optimizers)
+
+    @property
+    def iterations(self):
+        return self.optimizers[0].iterations
+
+    def build(self, variables):
+        raise RuntimeError("OptimizerGroup: build each optimizer on its own variables.")
+
+
+def trainer_optimizer(optimizers):
+    """An `OptimizerGroup` of `optimizers`, for the model's `optimizer` attribute."""
+    return OptimizerGroup(optimizers)
+
+
+def inference_function(model, fn, shapes=None):
+    """`fn(*args)` jitted as a pure function of `model.variables`' values and `args`.
+
+    `fn` reads the model's variables; inside the jitted function they hold the
+    values passed in, so a call sees the variables as they are when it is made.
+    A new input shape traces again (`shapes` is what TensorFlow needs to avoid
+    that; jit's cache needs nothing).
+    """
+    del shapes
+    variables = model.variables
+
+    @jax.jit
+    def pure(values, *args):
+        with StatelessScope(state_mapping=list(zip(variables, values))):
+            return fn(*args)
+
+    return lambda *args: pure([v.value for v in variables], *args)

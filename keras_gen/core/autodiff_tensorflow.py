@@ -62,3 +62,16 @@ def input_gradients(total_and_outputs, inputs):
         tape.watch(inputs)
         total, outputs = total_and_outputs(inputs)
     return outputs, tape.gradient(total, inputs)
+
+
+def trainer_optimizer(optimizers):
+    """None: Keras' TensorFlow trainer needs no optimizer of a model that steps its own."""
+    del optimizers
+
+
+def inference_function(model, fn, shapes=None):
+    """`fn` as a `tf.function`; with `shapes`, traced once for float32 inputs of those
+    shapes (`None` dimensions take any size)."""
+    del model
+    signature = None if shapes is None else [tf.TensorSpec(s, "float32") for s in shapes]
+    return tf.function(fn, reduce_retracing=True, input_signature=signature)

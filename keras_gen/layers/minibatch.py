@@ -126,7 +126,10 @@ class MinibatchStdDev(keras.layers.Layer):
         x = ops.cast(inputs, self.compute_dtype)
         shape = ops.shape(x)
         batch = shape[0]
-        size = ops.where(ops.equal(batch % self.group_size, 0), self.group_size, batch)
+        if isinstance(batch, int):  # a static batch (always under JAX's jit): plain ints
+            size = self.group_size if batch % self.group_size == 0 else batch
+        else:
+            size = ops.where(ops.equal(batch % self.group_size, 0), self.group_size, batch)
         groups = ops.reshape(to_float32(x), (-1, size) + tuple(shape[1:]))
         variance = ops.var(groups, axis=1)  # (groups, ...)
         per_group = ops.mean(ops.sqrt(variance + self.epsilon),

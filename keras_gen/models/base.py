@@ -78,7 +78,7 @@ class GenerativeModel(keras.Model):
 
     # The Keras backends this family runs on (see `keras_gen.core.backend`); made
     # on another, it says so instead of failing inside JAX.
-    TRAINS_ON = ("tensorflow",)
+    TRAINS_ON = ("tensorflow", "jax")
 
     # Keras compile arguments a family uses unless given (see `keras_compile_arguments`).
     compile_defaults = {}

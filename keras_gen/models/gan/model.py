@@ -256,6 +256,7 @@ class GAN(GANSampling, GANObjectives, GANEma, GenerativeModel):
         if r1_gamma:
             self.track("r1")
         self._build_optimizers()
+        self.optimizer = autodiff.trainer_optimizer([self.g_optimizer, self.d_optimizer])
 
     def _build_optimizers(self):
         """Create both optimizers' slots now, so their saved state can load into them."""

@@ -3,20 +3,20 @@
 `GANSampling` is a mixin of `GAN`. Latents are `(batch, latent_dim)` float32,
 standard normal by default (`sample_latents`, a hook subclasses override);
 images come back NHWC in [0, 1] through the sampling generator (the EMA copy
-when there is one) and `to_unit_range`. `generate` runs a `tf.function`
-compiled once per model (no `predict()`), in chunks of `batch_size`, and
-returns numpy; `serving_functions` gives `kg.export` the same mapping with the
-latent as an input, so an exported graph holds no random op.
+when there is one) and `to_unit_range`. `generate` runs a function
+compiled once per model (`autodiff.inference_function`; no `predict()`), in
+chunks of `batch_size`, and returns numpy; `serving_functions` gives
+`kg.export` the same mapping with the latent as an input, so an exported graph
+holds no random op.
 
 The mixin reads `self.latent_dim` and `self.seed_generator` and calls the hooks
 `generate_images`, `to_unit_range` and `sampling_generator`.
 """
 
-import keras
 import numpy as np
 from keras import ops
 
-from keras_gen.core import validation
+from keras_gen.core import autodiff, draws, validation
 
 
 class GANSampling:
@@ -28,10 +28,10 @@ class GANSampling:
         Args:
             batch_size: int or scalar tensor.
             seed: None (draw from `self.seed_generator`) or an int (the same int
-                gives the same latents).
+                gives the same latents, on every Keras backend: `core.draws`).
         """
-        return keras.random.normal((batch_size, self.latent_dim),
-                                   seed=self.seed_generator if seed is None else seed)
+        return draws.normal((batch_size, self.latent_dim),
+                            self.seed_generator if seed is None else seed)
 
     def call(self, z, training=False):
         """Images in [0, 1] `(batch, h, w, c)` from latents `(batch, latent_dim)`."""
@@ -75,9 +75,6 @@ class GANSampling:
 
     def _compiled_generate(self):
         if self._generate_fn is None:
-            import tensorflow as tf
-
-            self._generate_fn = tf.function(
-                lambda z: self.call(z, training=False), reduce_retracing=True,
-                input_signature=[tf.TensorSpec((None, self.latent_dim), "float32")])
+            self._generate_fn = autodiff.inference_function(
+                self, lambda z: self.call(z, training=False), [(None, self.latent_dim)])
         return self._generate_fn

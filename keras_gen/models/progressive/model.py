@@ -189,7 +189,18 @@ class ProgressiveGAN(GAN):
         """A new Keras train function of `train_step` (its `tf.function` traces when first
         called), leaving `self.train_function` as it was."""
         held = self.train_function
-        super().make_train_function(force=True)
+        if keras.backend.backend() != "jax":
+            super().make_train_function(force=True)
+        else:
+            # Keras jits `self.train_step`, and jax.jit keeps one trace cache per
+            # function: bound methods of one model compare equal, so every stage
+            # would run the first stage's trace. A fresh function per stage has
+            # its own cache.
+            self.train_step = lambda *args: type(self).train_step(self, *args)
+            try:
+                super().make_train_function(force=True)
+            finally:
+                del self.train_step
         made, self.train_function = self.train_function, held
         return made
 

@@ -104,6 +104,11 @@ class ProgressiveDiscriminator(keras.Model):
             head=lambda h: self.head(h, training=training),
             final_resolution=self.resolution)
 
+    def compute_output_spec(self, images, stage=None, alpha=None, training=False):
+        """Logits `(batch, 1)` float32 for any stage (no trace needed to know it)."""
+        del stage, alpha, training
+        return keras.KerasTensor((images.shape[0], 1), dtype="float32")
+
     def get_config(self):
         config = super().get_config()
         config.update({"resolution": self.resolution, "channels": self.channels,

@@ -56,6 +56,12 @@ class ProgressiveSchedule(keras.callbacks.Callback):
 
     def current(self):
         """`(images_seen, stage, alpha, phase)` of the model now."""
+        # Keras' JAX trainer holds the variables' values in its own state during
+        # an epoch; syncing writes them back (and makes the next step read the
+        # stage and alpha set here). Other trainers update the variables in place.
+        sync = getattr(self.model, "jax_state_sync", None)
+        if sync is not None:
+            sync()
         seen = int(keras.ops.convert_to_numpy(self.model.images_seen))
         phase_images = self.phase_images or self.model.phase_images
         return (seen, *schedule.stage_at(seen, phase_images, self.model.stages))

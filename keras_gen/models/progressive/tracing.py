@@ -23,11 +23,12 @@ from keras_gen.models.progressive.schedule import resolution_of
 class StageTrainFunctions:
     """The train function of a progressive model: dispatches each call to its stage's.
 
-    Called by Keras' `fit` loop with the data iterator, like any train
-    function. `stage_of()` gives the stage to train (the model keeps it in
-    Python, so dispatching costs no tensor read); the first call at a stage
-    makes a fresh Keras train function with `make_function()` (whose
-    `tf.function` traces on that first call), announcing the wait when
+    Called by Keras' `fit` loop like any train function (with the data
+    iterator; on JAX with the trainer's state first). `stage_of()` gives the
+    stage to train (the model keeps it in Python, so dispatching costs no
+    tensor read); the first call at a stage makes a fresh Keras train function
+    with `make_function()` (whose `tf.function` or `jax.jit` traces on that
+    first call), announcing the wait when
     `announce` is true.
 
     Args:
@@ -57,7 +58,8 @@ class StageTrainFunctions:
         return (f"{self.name}: tracing the train step for stage {stage} of {self.stages} "
                 f"({side}x{side}); each stage is traced when it starts...")
 
-    def __call__(self, iterator):
+    def __call__(self, *args):
+        """Run the stage's function on `(iterator)` (TensorFlow) or `(state, iterator)` (JAX)."""
         stage = self.stage_of()
         function = self.functions.get(stage)
         if function is None:
@@ -66,6 +68,6 @@ class StageTrainFunctions:
             function = self.functions[stage] = self.make_function()
         self.running_stage = stage
         try:
-            return function(iterator)
+            return function(*args)
         finally:
             self.running_stage = None

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gen.core import autodiff, validation
+from keras_gen.core import autodiff, draws, validation
 from keras_gen.layers.precision import cast_like, to_float32
 from keras_gen.models.progressive.model import ProgressiveGAN
 from keras_gen.models.progressive.networks import ProgressiveDiscriminator
@@ -108,8 +108,7 @@ class StyleGAN(ProgressiveGAN):
         source = self.seed_generator if seed is None else seed
         shapes = self.generator.synthesis.noise_shapes(batch_size)
         if isinstance(source, int):  # offset so noise seeds do not repeat latent seeds
-            return [keras.random.normal(s, seed=source * 1009 + 101 + i)
-                    for i, s in enumerate(shapes)]
+            return [draws.normal(s, source * 1009 + 101 + i) for i, s in enumerate(shapes)]
         return [keras.random.normal(s, seed=source) for s in shapes]
 
     def truncate(self, ws, truncation_psi):
@@ -155,14 +154,12 @@ class StyleGAN(ProgressiveGAN):
     # -- sampling -------------------------------------------------------------
     def _compiled_sample(self):
         if self._sample_fn is None:
-            import tensorflow as tf
-
             def sample(ws, noise, psi):
                 images = self.synthesis((self.truncate(ws, psi), noise),
                                         stage=self.stage_variable, alpha=self.alpha_variable)
                 return self.to_unit_range(images)
 
-            self._sample_fn = tf.function(sample, reduce_retracing=True)
+            self._sample_fn = autodiff.inference_function(self, sample)
         return self._sample_fn
 
     def _check_psi(self, truncation_psi):

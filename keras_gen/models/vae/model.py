@@ -6,7 +6,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gen.core import validation
+from keras_gen.core import draws, validation
 from keras_gen.data import checks
 from keras_gen.layers.sampling import Sampling, reparameterize
 from keras_gen.losses.kl import gaussian_kl, gaussian_log_density
@@ -143,8 +143,7 @@ class VAE(ReconstructionModel):
             `(n, *input_shape)` tensor of images in [0, 1].
         """
         n = validation.check_positive_int(n, "n")
-        z = keras.random.normal((n, self.latent_dim),
-                                seed=self.seed_generator if seed is None else seed)
+        z = draws.normal((n, self.latent_dim), self.seed_generator if seed is None else seed)
         return self.decode(z)
 
     # -- likelihood -----------------------------------------------------------
