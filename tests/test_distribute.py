@@ -92,3 +92,14 @@ def test_multiworker_two_processes_end_with_same_weights():
                 process.kill()
     assert [o["workers"] for o in outputs] == [2, 2]
     assert outputs[0]["checksum"] == pytest.approx(outputs[1]["checksum"], rel=1e-6)
+
+
+def test_jax_data_parallel_step_equals_single_device_step():
+    presets = [name for name in EQUIVALENCE_PRESETS if name != "ae_mnist_28"]
+    env = {"KERAS_BACKEND": "jax", "XLA_FLAGS": "--xla_force_host_platform_device_count=2"}
+    results = _run(["jax_data_parallel", ",".join(presets)], env=env, timeout=600)
+    assert sorted(results) == sorted(presets)
+    for name, result in results.items():
+        assert result["devices"] == 2, name
+        assert result["max_update"] > 1e-5, f"{name}: the step did not move the weights"
+        assert result["max_weight_diff"] < 1e-5 * max(1.0, result["max_update"]), (name, result)

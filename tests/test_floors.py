@@ -65,8 +65,12 @@ def test_the_tool_gives_its_verdict_and_writes_the_report(register, tmp_path, ca
     assert floors_tool.main(["tiny_floor_met", "--out", str(out), "--verbose", "0"]) == 0
     report = json.loads((out / "results" / "floors" / "tiny_floor_met.json").read_text())
     assert report["passed"] and report["epochs_run"] == 1 and report["training_examples"] == 1438
-    assert [r["floor"] for r in report["floors"]] == ["test_mse < 1.0",
-                                                     "training seconds <= 300 (+5%)"]
+    bound, time_bound = [r["floor"] for r in report["floors"]]
+    assert bound == "test_mse < 1.0"
+    # the time bound holds on the reference machine and is scaled on a slower one
+    assert time_bound.startswith("training seconds <= 300 (+5%)")
+    peak = report["machine"]["matmul_peak_gflops"]
+    assert peak > 0 and (" x " in time_bound) == (peak < floors.REFERENCE_PEAK_GFLOPS)
     assert Path(report["pictures"][0]).name == "tiny_floor_met.png"
     assert report["command"].startswith("python tools/floors.py tiny_floor_met")
     assert floors_tool.main(["tiny_floor_missed", "--out", str(out), "--verbose", "0"]) == 1
@@ -84,3 +88,9 @@ def test_list_and_presets_without_a_floor(register, capsys):
     with pytest.raises(SystemExit):
         floors_tool.main(["tiny_floor_none"])
     assert "no floor declared for tiny_floor_none" in capsys.readouterr().err
+
+
+def test_a_slower_machine_gets_a_proportionally_longer_time_bound():
+    assert floors.time_scale(floors.REFERENCE_PEAK_GFLOPS / 2) == 2.0
+    assert floors.time_scale(floors.REFERENCE_PEAK_GFLOPS * 3) == 1.0  # never shorter
+    assert floors.time_scale(None) == 1.0

@@ -5,6 +5,9 @@
         the same global batch; prints the largest weight difference as JSON.
     TF_CONFIG=... python -m keras_gen.testing.distributed_job multiworker PRESET
         a few steps under MultiWorkerMirroredStrategy; prints a weight checksum.
+    KERAS_BACKEND=jax XLA_FLAGS=--xla_force_host_platform_device_count=2 \
+        python -m keras_gen.testing.distributed_job jax_data_parallel P1,P2
+        one SGD step under keras.distribution.DataParallel vs one device.
 
 PRESET is a registered preset (its tiny config is used) or "tiny_test_ae".
 """
@@ -174,7 +177,46 @@ def compile_defaults(name):
                       "warnings": [str(w.message) for w in caught]}), flush=True)
 
 
+def jax_data_parallel(names):
+    """`keras.distribution.DataParallel` on JAX vs one device, for each of `names`.
+
+    Run with `KERAS_BACKEND=jax` and `XLA_FLAGS=--xla_force_host_platform_device_count=2`
+    (several CPU devices). JAX shards the one global batch over the devices and
+    compiles the same program, so one SGD step should give the single device's
+    weights; prints, per preset, the device count, the largest weight
+    difference and the largest update.
+    """
+    import jax
+    import keras
+    import numpy as np
+
+    results = {}
+    for name in names.split(","):
+        keras.distribution.set_distribution(None)
+        _, single = _build(name)
+        initial = single.get_weights()
+        initial_trainable = [v.numpy() for v in single.trainable_weights]
+        x = _data(single)
+        single.compile(**_sgd_compile_kwargs(single))
+        _one_step(single, x)
+        keras.distribution.set_distribution(keras.distribution.DataParallel(
+            devices=jax.devices()))
+        _, parallel = _build(name)
+        parallel.set_weights(initial)
+        parallel.compile(**_sgd_compile_kwargs(parallel))
+        _one_step(parallel, x)
+        diffs = [float(np.max(np.abs(a - b))) for a, b in zip(single.get_weights(),
+                                                              parallel.get_weights())]
+        moved = max(float(np.max(np.abs(a - v.numpy())))
+                    for a, v in zip(initial_trainable, single.trainable_weights))
+        results[name] = {"devices": len(jax.devices()), "max_weight_diff": max(diffs),
+                         "max_update": moved}
+    keras.distribution.set_distribution(None)
+    print(json.dumps(results), flush=True)
+
+
 if __name__ == "__main__":
     mode, preset = sys.argv[1], sys.argv[2]
     {"equivalence": equivalence, "independence": independence,
-     "multiworker": multiworker, "compile_defaults": compile_defaults}[mode](preset)
+     "multiworker": multiworker, "compile_defaults": compile_defaults,
+     "jax_data_parallel": jax_data_parallel}[mode](preset)

@@ -185,7 +185,7 @@ class ProgressiveGAN(GAN):
                 announce=lambda: self._announce_traces)
         return self.train_function
 
-    def _keras_train_function(self):
+    def _keras_train_function(self, state=None):
         """A new Keras train function of `train_step` (its `tf.function` traces when first
         called), leaving `self.train_function` as it was."""
         held = self.train_function
@@ -197,12 +197,26 @@ class ProgressiveGAN(GAN):
             # would run the first stage's trace. A fresh function per stage has
             # its own cache.
             self.train_step = lambda *args: type(self).train_step(self, *args)
+            object.__setattr__(self, "_layout_state", state)  # not tracked by Keras
             try:
                 super().make_train_function(force=True)
             finally:
                 del self.train_step
+                object.__setattr__(self, "_layout_state", None)
         made, self.train_function = self.train_function, held
         return made
+
+    def _get_state_sharding_spec(self):
+        """Keras' JAX hook: the layouts of the trainer's state, for a new jitted step.
+
+        A stage's function is made when that stage first trains, inside `fit`,
+        when the variables' values live in the trainer's state (Keras empties
+        the variables during an epoch); the state in hand has the same layouts.
+        """
+        state = getattr(self, "_layout_state", None)
+        if state is None:
+            return super()._get_state_sharding_spec()
+        return tuple([value.sharding for value in group] for group in state)
 
     def fit(self, x=None, y=None, *args, **kwargs):
         """Keras `fit`, with a `ProgressiveSchedule` added unless one is in `callbacks`.

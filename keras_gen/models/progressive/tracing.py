@@ -35,7 +35,8 @@ class StageTrainFunctions:
         name: the model's class name, for the announcement.
         stages: number of stages of the model.
         stage_of: `fn() -> int`, the stage the next step trains.
-        make_function: `fn() -> train function`, a new untraced Keras one.
+        make_function: `fn(state) -> train function`, a new untraced Keras one
+            (`state`: the JAX trainer's state in hand, else None).
         announce: `fn() -> bool`, whether to print the tracing line.
     """
 
@@ -65,7 +66,8 @@ class StageTrainFunctions:
         if function is None:
             if self.announce():
                 print(self.describe(stage), flush=True)
-            function = self.functions[stage] = self.make_function()
+            state = args[0] if len(args) == 2 else None  # JAX: the trainer's state
+            function = self.functions[stage] = self.make_function(state)
         self.running_stage = stage
         try:
             return function(*args)
