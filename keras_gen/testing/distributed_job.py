@@ -88,32 +88,40 @@ def _one_step(model, x):
               shuffle=False, verbose=0)
 
 
-def equivalence(name):
+def _single_vs_distributed(name, scope):
+    """One SGD step of preset `name` on one device, then the same step, from the same
+    weights and global batch, inside `scope()`: `(largest weight difference, largest
+    update of a trainable weight)` (counters such as images_seen are not updates)."""
     import numpy as np
-    import tensorflow as tf
 
-    from keras_gen import distribute
-
-    distribute.split_cpu(2)
-    install_replica_aligned_randomness()
     _, single = _build(name)
     initial = single.get_weights()
     initial_trainable = [v.numpy() for v in single.trainable_weights]
     x = _data(single)
     single.compile(**_sgd_compile_kwargs(single))
     _one_step(single, x)
-    strategy = distribute.get_strategy("mirrored")
-    with strategy.scope():
-        _, mirrored = _build(name)
-        mirrored.set_weights(initial)
-        mirrored.compile(**_sgd_compile_kwargs(mirrored))
-    _one_step(mirrored, x)
+    with scope():
+        _, distributed = _build(name)
+        distributed.set_weights(initial)
+        distributed.compile(**_sgd_compile_kwargs(distributed))
+        _one_step(distributed, x)
     diffs = [float(np.max(np.abs(a - b))) for a, b in zip(single.get_weights(),
-                                                          mirrored.get_weights())]
-    # how far one step moved the trainable weights (counters such as images_seen excluded)
+                                                          distributed.get_weights())]
     moved = max(float(np.max(np.abs(a - v.numpy())))
                 for a, v in zip(initial_trainable, single.trainable_weights))
-    print(json.dumps({"replicas": strategy.num_replicas_in_sync, "max_weight_diff": max(diffs),
+    return max(diffs), moved
+
+
+def equivalence(name):
+    import tensorflow as tf
+
+    from keras_gen import distribute
+
+    distribute.split_cpu(2)
+    install_replica_aligned_randomness()
+    strategy = distribute.get_strategy("mirrored")
+    difference, moved = _single_vs_distributed(name, strategy.scope)
+    print(json.dumps({"replicas": strategy.num_replicas_in_sync, "max_weight_diff": difference,
                       "max_update": moved, "tf": tf.__version__}), flush=True)
 
 
@@ -186,32 +194,25 @@ def jax_data_parallel(names):
     weights; prints, per preset, the device count, the largest weight
     difference and the largest update.
     """
+    import contextlib
+
     import jax
     import keras
-    import numpy as np
+
+    @contextlib.contextmanager
+    def data_parallel():
+        keras.distribution.set_distribution(keras.distribution.DataParallel(
+            devices=jax.devices()))
+        try:
+            yield
+        finally:
+            keras.distribution.set_distribution(None)
 
     results = {}
     for name in names.split(","):
-        keras.distribution.set_distribution(None)
-        _, single = _build(name)
-        initial = single.get_weights()
-        initial_trainable = [v.numpy() for v in single.trainable_weights]
-        x = _data(single)
-        single.compile(**_sgd_compile_kwargs(single))
-        _one_step(single, x)
-        keras.distribution.set_distribution(keras.distribution.DataParallel(
-            devices=jax.devices()))
-        _, parallel = _build(name)
-        parallel.set_weights(initial)
-        parallel.compile(**_sgd_compile_kwargs(parallel))
-        _one_step(parallel, x)
-        diffs = [float(np.max(np.abs(a - b))) for a, b in zip(single.get_weights(),
-                                                              parallel.get_weights())]
-        moved = max(float(np.max(np.abs(a - v.numpy())))
-                    for a, v in zip(initial_trainable, single.trainable_weights))
-        results[name] = {"devices": len(jax.devices()), "max_weight_diff": max(diffs),
+        difference, moved = _single_vs_distributed(name, data_parallel)
+        results[name] = {"devices": len(jax.devices()), "max_weight_diff": difference,
                          "max_update": moved}
-    keras.distribution.set_distribution(None)
     print(json.dumps(results), flush=True)
 
 
