@@ -60,10 +60,11 @@ def describe(spec):
 
 def write_json(path, report):
     """Write `report` to `path` atomically (a temp file, then rename)."""
+    from keras_gen.core import safe_io
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(json.dumps(report, indent=2) + "\n")
-    os.replace(temporary, path)
+    with safe_io.atomic_path(path) as temporary:
+        Path(temporary).write_text(json.dumps(report, indent=2) + "\n")
 
 
 def main(argv=None):

@@ -56,6 +56,7 @@ def main(argv=None):
     import keras
 
     import keras_gen as kg
+    from keras_gen.core import safe_io
 
     x = kg.data.load_arrays("mnist", "train")[0]
     peak = bench_flops.matmul_peak()["flops_per_second"] / 1e9
@@ -82,9 +83,8 @@ def main(argv=None):
               "rounds": args.rounds, "timed_epochs": args.epochs, "rows": rows}
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.with_name(f".{out.name}.tmp")
-    temporary.write_text(json.dumps(report, indent=2) + "\n")
-    os.replace(temporary, out)
+    with safe_io.atomic_path(out) as temporary:
+        Path(temporary).write_text(json.dumps(report, indent=2) + "\n")
     print(f"wrote {out}")
     return 0
 

@@ -148,6 +148,7 @@ class OptimizerGroup:
 
     @property
     def iterations(self):
+        """The first optimizer's step counter, where code reads `model.optimizer.iterations`."""
         return self.optimizers[0].iterations
 
     def build(self, variables):

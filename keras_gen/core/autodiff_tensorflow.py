@@ -67,6 +67,7 @@ def input_gradients(total_and_outputs, inputs):
 def trainer_optimizer(optimizers):
     """None: Keras' TensorFlow trainer needs no optimizer of a model that steps its own."""
     del optimizers
+    return None
 
 
 def inference_function(model, fn, shapes=None):

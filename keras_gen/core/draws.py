@@ -13,9 +13,7 @@ import keras
 import numpy as np
 from keras import ops
 
-
-def _is_int(value):
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+from keras_gen.core.validation import is_int
 
 
 def normal(shape, seed, dtype="float32"):
@@ -28,7 +26,7 @@ def normal(shape, seed, dtype="float32"):
             None (`keras.random`).
         dtype: float dtype of the result.
     """
-    if _is_int(seed) and all(_is_int(d) for d in shape):
+    if is_int(seed) and all(is_int(d) for d in shape):
         values = np.random.default_rng(int(seed)).standard_normal(tuple(int(d) for d in shape))
         return ops.convert_to_tensor(values.astype(dtype))
     return keras.random.normal(shape, seed=seed, dtype=dtype)

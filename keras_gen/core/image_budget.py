@@ -4,6 +4,8 @@ import math
 
 import keras
 
+from keras_gen.core.validation import is_int
+
 
 @keras.saving.register_keras_serializable(package="keras_gen")
 class ImageBudget(keras.callbacks.Callback):
@@ -29,10 +31,10 @@ class ImageBudget(keras.callbacks.Callback):
         super().__init__()
         for name, value in (("images", images), ("examples", examples),
                             ("batch_size", batch_size)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            if not is_int(value) or value < 1:
                 raise ValueError(f"ImageBudget: {name} must be a positive integer, "
                                  f"got {value!r}.")
-        self.images, self.examples, self.batch_size = images, examples, batch_size
+        self.images, self.examples, self.batch_size = int(images), int(examples), int(batch_size)
         self.verbose = verbose
         self.images_seen = 0
         self._epoch = 0

@@ -33,11 +33,16 @@ def check_image_shape(shape, name="image_shape", add_channel=False):
     return shape
 
 
+def is_int(value):
+    """True for a Python or numpy integer, False for bools (which are ints to Python)."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
 def check_positive_int(value, name, allow_none=False):
     """Validate that `value` is an int >= 1 (or None when allowed)."""
     if value is None and allow_none:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+    if not is_int(value) or value < 1:
         raise ValueError(f"{name} must be a positive int, got {value!r}.")
     return int(value)
 
@@ -89,7 +94,7 @@ def check_seed(seed, name="seed", allow_none=True):
     """
     if seed is None and allow_none:
         return None
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+    if not is_int(seed) or seed < 0:
         allowed = "a non-negative int or None" if allow_none else "a non-negative int"
         raise ValueError(f"{name} must be {allowed}, got {seed!r}.")
     return int(seed)

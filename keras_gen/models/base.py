@@ -348,7 +348,6 @@ class ReconstructionModel(GenerativeModel):
     # regularizers differ between trials and would make losses incomparable.
     TUNING_OBJECTIVE = ("val_reconstruction_loss", "min")
 
-    TRAINS_ON = ("tensorflow", "jax")
     default_loss = "mse"
     # The fastest measured settings. Train steps are small, so running several
     # per call of the compiled function saves host overhead; callbacks then

@@ -68,10 +68,15 @@ class TrainingRun:
     @property
     def images_seen(self):
         """Training images seen: an `ImageBudget`'s count, else epochs times examples."""
-        from keras_gen.core.image_budget import ImageBudget
+        budget = _image_budget(self.callbacks)
+        return budget.images_seen if budget is not None else self.epochs_run * self.examples
 
-        budgets = [c for c in self.callbacks if isinstance(c, ImageBudget)]
-        return budgets[0].images_seen if budgets else self.epochs_run * self.examples
+
+def _image_budget(callbacks):
+    """The `ImageBudget` among `callbacks` (a "kimg" recipe's), or None."""
+    from keras_gen.core.image_budget import ImageBudget
+
+    return next((c for c in callbacks if isinstance(c, ImageBudget)), None)
 
 
 def training_data(spec, limit=None, like=None):
@@ -144,8 +149,9 @@ def train(spec, model, x, labels=None, epochs=None, batch_size=None, callbacks=(
     from keras_gen.callbacks import DivergenceGuard
     from keras_gen.core.time_limit import TimeLimit
 
-    examples = len(x) if hasattr(x, "__len__") else None
-    fit_kwargs, recipe_callbacks, supervised = spec.fit_arguments(epochs, batch_size, examples)
+    examples = len(x) if hasattr(x, "__len__") else 0
+    fit_kwargs, recipe_callbacks, supervised = spec.fit_arguments(epochs, batch_size,
+                                                                  examples or None)
     if supervised and labels is None:
         raise ValueError(f"{spec.name}: the recipe is supervised but its data "
                          f"{spec.data.get('name')!r} has no labels.")
@@ -155,16 +161,15 @@ def train(spec, model, x, labels=None, epochs=None, batch_size=None, callbacks=(
             recipe_callbacks.append(TimeLimit(minutes))
     guard = DivergenceGuard(verbose=1)
     all_callbacks = recipe_callbacks + list(callbacks) + [guard]
-    examples = examples or 0
     epochs_text = "" if fit_kwargs.get("epochs") == UNTIL_BUDGET else \
         f"{fit_kwargs.get('epochs', 1)} epochs"
     minutes_text = "" if minutes in ("recipe", None) else f"{minutes} minutes"
-    kimg = spec.fit.get("kimg") if epochs is None else None
-    if kimg is not None:
-        epochs_text = f"{kimg:g} kimg ({epochs_text})"
-    budget = " or ".join(t for t in (epochs_text, minutes_text) if t) or "until a callback stops"
+    budget = _image_budget(recipe_callbacks)
+    if budget is not None:
+        epochs_text = f"{budget.images / 1000:g} kimg ({epochs_text})"
+    wording = " or ".join(t for t in (epochs_text, minutes_text) if t) or "until a callback stops"
     print(f"== {spec.name}: {type(model).__name__}, {model.count_params():,} parameters, "
-          f"{examples} training examples of {source or spec.data.get('name')}, {budget}",
+          f"{examples} training examples of {source or spec.data.get('name')}, {wording}",
           flush=True)
     start = time.perf_counter()
     history = model.fit(x, labels if supervised else None, callbacks=all_callbacks,

@@ -16,12 +16,14 @@ class ProgressiveSchedule(keras.callbacks.Callback):
     and sets `stage` and `alpha` by `schedule.stage_at`: phases of
     `phase_images` images alternate stable and fade-in until the final
     resolution. The train function reads both as variables, so it is traced
-    once for the whole growth. `kg.models.ProGAN` and `kg.models.StyleGAN`
-    add this callback in `fit` unless one is given.
+    once for the whole growth. Once the last, stable phase is reached nothing
+    can change, so it stops reading the counter (a host read per batch, and on
+    JAX a sync of the trainer's state). `kg.models.ProGAN` and
+    `kg.models.StyleGAN` add this callback in `fit` unless one is given.
 
     It records each phase's wall time in `phases` (a list of dicts:
     `phase`, `resolution`, `fade_in`, `start_images`, `end_images`,
-    `seconds`), which `tools/floors_*.py` report.
+    `seconds`), for a caller to report how long each phase took.
 
     Args:
         phase_images: int. Images per transition or stable phase (the
@@ -100,6 +102,8 @@ class ProgressiveSchedule(keras.callbacks.Callback):
         self._update()
 
     def on_train_batch_begin(self, batch, logs=None):
+        if self._phase == 2 * (self.model.stages - 1):
+            return  # grown: the last, stable phase holds until training ends
         self._update()
 
     def on_train_end(self, logs=None):
